@@ -1,0 +1,345 @@
+"""The linkage engine: a small facade over Splink with named pipeline steps.
+
+    prepare → block → compare → train → predict → cluster
+
+The model (comparisons, blocking rules) is data in ``data/splink_settings.json`` (Splink's own
+settings format); how it is trained and applied is data in ``data/engine.toml``. The backend is
+chosen by name: DuckDB (embedded, the default) now; a Spark backend plugs into `BACKENDS` with the
+same settings, its SQL translated from DuckDB's dialect by `settings_for_dialect`.
+
+Example:
+    >>> engine = LinkageEngine()
+    >>> clusters = engine.link(rows)          # rows: dicts with the file-mode columns
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from gugus.linkage.prepare import DATA_DIR, PREPARED_COLUMNS, prepare_record
+
+SETTINGS_PATH = DATA_DIR / "splink_settings.json"
+CONFIG_PATH = DATA_DIR / "engine.toml"
+
+Progress = Callable[[str], None]
+
+
+class LinkageError(Exception):
+    """A linkage run cannot go on; the message says what to change."""
+
+
+@dataclass
+class EngineOptions:
+    """How the backend runs: threads, memory cap (DuckDB syntax, e.g. "6GB"), spill directory."""
+
+    threads: int | None = None
+    memory_limit: str | None = None
+    temp_directory: str | None = None
+
+
+def _duckdb_api(options: EngineOptions) -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect(":memory:")
+    if options.threads:
+        con.execute(f"SET threads = {int(options.threads)}")
+    if options.memory_limit:
+        con.execute("SET memory_limit = ?", [options.memory_limit])
+    if options.temp_directory:
+        con.execute("SET temp_directory = ?", [options.temp_directory])
+    con.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=con)
+
+
+def _spark_api(options: EngineOptions) -> Any:
+    raise LinkageError(
+        "The Spark backend is not wired up yet: install pyspark and add a SparkAPI factory to "
+        "gugus.linkage.engine.BACKENDS; the settings are translated by settings_for_dialect()."
+    )
+
+
+#: Backend name → factory of a Splink database API. The settings' SQL is written for DuckDB.
+BACKENDS: dict[str, tuple[str, Callable[[EngineOptions], Any]]] = {
+    "duckdb": ("duckdb", _duckdb_api),
+    "spark": ("spark", _spark_api),
+}
+
+
+def load_settings(path: Path = SETTINGS_PATH) -> dict[str, Any]:
+    """The Splink settings dictionary (comparisons, blocking rules) from JSON."""
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_config(path: Path = CONFIG_PATH) -> dict[str, Any]:
+    """Training and threshold configuration from TOML."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def settings_for_dialect(settings: Mapping[str, Any], dialect: str) -> dict[str, Any]:
+    """Translate the settings' SQL (written for DuckDB) to another Splink dialect with sqlglot.
+
+    Returns a deep copy; DuckDB settings are returned unchanged.
+    """
+    out = copy.deepcopy(dict(settings))
+    if dialect == "duckdb":
+        return out
+    import sqlglot
+
+    def tr(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+    out["blocking_rules_to_generate_predictions"] = [
+        tr(r) for r in out.get("blocking_rules_to_generate_predictions", [])
+    ]
+    for comparison in out.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = tr(level["sql_condition"])
+    return out
+
+
+@dataclass
+class LinkStats:
+    """What a run did, for progress messages and the benchmark."""
+
+    records: int = 0
+    blocked_pairs: int = 0
+    scored_pairs: int = 0
+    clusters: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class LinkageEngine:
+    """Deduplicate person records across agencies with a Splink model.
+
+    Args:
+        backend: a key of `BACKENDS` ("duckdb").
+        settings: a Splink settings dict; defaults to ``data/splink_settings.json``.
+        config: training/threshold configuration; defaults to ``data/engine.toml``.
+        options: backend resources (threads, memory limit).
+        progress: called with one-line messages as the steps advance (e.g. print to stderr).
+    """
+
+    def __init__(
+        self,
+        *,
+        backend: str = "duckdb",
+        settings: Mapping[str, Any] | None = None,
+        config: Mapping[str, Any] | None = None,
+        options: EngineOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise LinkageError(f"Unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
+        dialect, factory = BACKENDS[backend]
+        self.backend = backend
+        self.options = options or EngineOptions()
+        self.settings = settings_for_dialect(settings or load_settings(), dialect)
+        self.config = dict(config or load_config())
+        self._progress = progress or (lambda message: None)
+        self._factory = factory
+        self.db_api: Any = None
+        self.linker: Any = None
+        self._table: Any = None
+        self._predictions: Any = None
+        self.stats = LinkStats()
+        logging.getLogger("splink").setLevel(logging.WARNING)
+
+    # -- steps -----------------------------------------------------------------------------------
+    def prepare(self, rows: Iterable[Mapping[str, Any]], *, total: int | None = None) -> int:
+        """Normalise records (see `gugus.linkage.prepare`) and load them into the backend.
+
+        Record order is kept: ``unique_id`` is the 0-based position of the input row.
+
+        Returns:
+            The number of records.
+        """
+        columns: dict[str, list[Any]] = {c: [] for c in PREPARED_COLUMNS}
+        count = 0
+        step = 100_000
+        for count, row in enumerate(rows, start=1):
+            prepared = prepare_record(row)
+            for c in PREPARED_COLUMNS:
+                columns[c].append(prepared[c])
+            if count % step == 0:
+                self._progress(f"prepare: {count:,}" + (f" of {total:,}" if total else "") + " records")
+        if count == 0:
+            raise LinkageError("No records to link.")
+        table = pa.table(
+            {"unique_id": pa.array(range(count), pa.int64()), **{
+                c: pa.array(columns[c], pa.list_(pa.string()) if c == "name_tokens" else pa.string())
+                for c in PREPARED_COLUMNS
+            }}
+        )
+        self.db_api = self._factory(self.options)
+        self._table = self._with_rare_key(table)
+        self.stats.records = count
+        self._progress(f"prepare: {count:,} records ready")
+        return count
+
+    def _with_rare_key(self, table: pa.Table) -> Any:
+        # The rarest name token of each record: blocks on it survive a dropped or added common
+        # token (Siti, Muhammad, a Balinese birth-order name) and any change in the other tokens.
+        con = self.db_api.duckdb_con
+        con.register("gugus_prepared_arrow", table)
+        con.execute(
+            """
+            CREATE TABLE gugus_prepared AS
+            WITH tokens AS (
+                SELECT unique_id, unnest(name_tokens) AS token FROM gugus_prepared_arrow
+            ), freq AS (
+                SELECT token, count(*) AS n FROM tokens GROUP BY token
+            ), rare AS (
+                SELECT t.unique_id, arg_min(t.token, f.n * 1000 + length(t.token)) AS rare_key
+                FROM tokens t JOIN freq f USING (token) GROUP BY t.unique_id
+            )
+            SELECT p.*, rare.rare_key FROM gugus_prepared_arrow p LEFT JOIN rare USING (unique_id)
+            """
+        )
+        con.unregister("gugus_prepared_arrow")
+        return self.db_api.register("gugus_prepared")
+
+    def block(self) -> int:
+        """Build the Splink linker and materialise the candidate pairs of the blocking rules.
+
+        Returns:
+            The number of candidate pairs.
+        """
+        from splink import Linker
+
+        self._require(self._table, "prepare")
+        self.linker = Linker(self._table, copy.deepcopy(self.settings), log_level=None)
+        pairs = self.linker.inference.compute_blocked_pairs_for_predict()
+        self.stats.blocked_pairs = int(
+            self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]
+        ) if self.backend == "duckdb" else -1
+        self._progress(f"block: {self.stats.blocked_pairs:,} candidate pairs")
+        return self.stats.blocked_pairs
+
+    def compare(self) -> None:
+        """Compute the term-frequency tables the comparisons use (common names weigh less)."""
+        self._require(self.linker, "block")
+        for column in sorted(self._tf_columns()):
+            self.linker.table_management.compute_tf_table(column)
+        self._progress("compare: term frequencies ready for " + ", ".join(sorted(self._tf_columns())))
+
+    def train(self) -> None:
+        """Estimate the model: the prior from deterministic rules, u by random sampling, m by EM."""
+        self._require(self.linker, "block")
+        cfg = self.config["train"]
+        training = self.linker.training
+        training.estimate_probability_two_random_records_match(
+            list(cfg["deterministic_rules"]), recall=float(cfg["deterministic_recall"])
+        )
+        training.estimate_u_using_random_sampling(
+            max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"])
+        )
+        self._progress("train: u probabilities estimated")
+        for rule in cfg["em_blocking_rules"]:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=float(cfg["em_max_pairs"])
+            )
+            self._progress(f"train: EM on {rule}")
+
+    def predict(self, min_match_probability: float | None = None) -> Any:
+        """Score the candidate pairs; keep those at or above ``min_match_probability``."""
+        self._require(self.linker, "block")
+        threshold = (
+            min_match_probability
+            if min_match_probability is not None
+            else float(self.config["predict"]["min_match_probability"])
+        )
+        self._predictions = self.linker.inference.predict(threshold_match_probability=threshold)
+        if self.backend == "duckdb":
+            self.stats.scored_pairs = int(
+                self.db_api.duckdb_con.execute(
+                    f"SELECT count(*) FROM {self._predictions.physical_name}"
+                ).fetchall()[0][0]
+            )
+        self._progress(f"predict: {self.stats.scored_pairs:,} pairs at or above {threshold}")
+        return self._predictions
+
+    def cluster(self, threshold: float | None = None) -> list[int]:
+        """Group records whose pairs reach ``threshold`` (connected components).
+
+        Returns:
+            For each input record, in input order, the ``unique_id`` (input position) of the first
+            record of its cluster.
+        """
+        self._require(self._predictions, "predict")
+        threshold = threshold if threshold is not None else float(self.config["cluster"]["threshold"])
+        clusters = self.linker.clustering.cluster_pairwise_predictions_at_threshold(
+            self._predictions, threshold_match_probability=threshold
+        )
+        rows = self.db_api.duckdb_con.execute(
+            f"""
+            SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative
+            FROM {clusters.physical_name}
+            """
+        ).fetchall()
+        out = list(range(self.stats.records))
+        for unique_id, representative in rows:
+            out[unique_id] = representative
+        self.stats.clusters = len(set(out))
+        self._progress(f"cluster: {self.stats.clusters:,} persons at threshold {threshold}")
+        return out
+
+    # -- whole run -------------------------------------------------------------------------------
+    def link(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        threshold: float | None = None,
+        total: int | None = None,
+    ) -> list[int]:
+        """Run every step; see `cluster` for the result."""
+        import time
+
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("prepare", lambda: self.prepare(rows, total=total)),
+            ("block", self.block),
+            ("compare", self.compare),
+            ("train", self.train),
+            ("predict", lambda: self.predict(min(threshold, 0.5) if threshold is not None else None)),
+        ]
+        for name, step in steps:
+            start = time.perf_counter()
+            step()
+            self.stats.timings[name] = time.perf_counter() - start
+        start = time.perf_counter()
+        result = self.cluster(threshold)
+        self.stats.timings["cluster"] = time.perf_counter() - start
+        return result
+
+    def save_model(self, path: str | os.PathLike[str]) -> None:
+        """Write the trained model (settings with m/u values) as Splink JSON."""
+        self._require(self.linker, "train")
+        self.linker.misc.save_model_to_json(str(path), overwrite=True)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _tf_columns(self) -> set[str]:
+        return {
+            level["tf_adjustment_column"]
+            for comparison in self.settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+
+    @staticmethod
+    def _require(value: Any, step: str) -> None:
+        if value is None:
+            raise LinkageError(f"Run the {step!r} step first.")
