@@ -1,0 +1,38 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint bench messages clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/gugus migrate --noinput
+	$(BIN)/gugus load-regions
+	$(BIN)/gugus demo-data
+	GUGUS_DEMO=1 $(BIN)/gugus runserver $(HOST)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Regenerates the compiled Indonesian/English catalogues from the .po sources.
+messages: $(VENV)/.installed
+	$(BIN)/gugus compile-messages
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "gugus.cases"
+    verbose_name = "Persons and cases"
