@@ -18,7 +18,9 @@ PUBLIC_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/portal/")
 
 
 def needs_otp(user) -> bool:
-    if user.is_verified():
+    # is_verified is added by django_otp's middleware; a user just logged in during this request lacks it.
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
         return False
     return not (settings.GUGUS_DEMO and user.demo_otp_exempt)
 

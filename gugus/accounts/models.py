@@ -179,6 +179,9 @@ class AccessGrant(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id}"
+
 
 class ApiToken(models.Model):
     """A system integration's token. It acts as a service account of one agency, with that agency's scope."""
@@ -196,3 +199,6 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -64,7 +64,7 @@ def agency_filter(user, field: str = "") -> Q:
         return Q()
     if jurisdiction is None:
         return Q(**{f"{prefix}pk": user.agency_id})
-    return descendants_q(jurisdiction, f"{prefix}region_id")
+    return descendants_q(jurisdiction, f"{prefix}region__code")
 
 
 def access_basis(user, *, object_type: str, object_id: int, region_code: str,

@@ -50,4 +50,4 @@ def task_forces_visible_to(user) -> QuerySet[TaskForce]:
     if jurisdiction is None:
         return qs.filter(level="national")
     above = [jurisdiction, *ancestor_codes(jurisdiction)]
-    return qs.filter(Q(level="national") | Q(region_id__in=above) | descendants_q(jurisdiction, "region_id"))
+    return qs.filter(Q(level="national") | Q(region_id__in=above) | descendants_q(jurisdiction, "region__code"))

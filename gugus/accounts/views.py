@@ -20,8 +20,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gugus.accounts import actions, selectors
-from gugus.accounts.forms import (AgencyForm, LoginForm, OtpForm, PasswordChangeForm, TokenForm, UserEditForm,
-                                  UserForm)
+from gugus.accounts.forms import (
+    AgencyForm,
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+    TokenForm,
+    UserEditForm,
+    UserForm,
+)
 from gugus.accounts.middleware import needs_otp
 from gugus.audit.actions import record_event
 from gugus.core.errors import GugusError, NotFound
