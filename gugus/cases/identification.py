@@ -325,11 +325,17 @@ def latest_rules_version() -> str:
     return rules_versions()[-1]
 
 
-@cache
-def load_rules(version: str | None = None) -> Rules:
-    """Load (once) the rules of ``version`` (default: the latest). Raises :class:`RulesError`."""
+def load_rules(version: str | int | None = None) -> Rules:
+    """Load (once) the rules of ``version`` (``"1"``, ``"v1"``, ``"rules-v1"``; default: the latest).
+
+    Raises :class:`RulesError` for a version that is not shipped or a file that is inconsistent.
+    """
     version = str(version) if version is not None else latest_rules_version()
-    version = version.removeprefix("rules-").removeprefix("v")
+    return _load_rules(version.removeprefix("rules-").removeprefix("v"))
+
+
+@cache
+def _load_rules(version: str) -> Rules:
     path = RULES_DIR / f"rules-v{version}.toml"
     if not version.isdigit() or not path.is_file():
         raise RulesError(f"No rules version {version!r}; shipped: {', '.join(rules_versions())}")
