@@ -64,8 +64,8 @@ class DuplicateGrouper:
         self.shingle = shingle
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._perms = MinHash(num_perm=num_perm, seed=1).permutations
-        # key -> (sketch bytes, key of the group's first post)
-        self._sketches: OrderedDict[Hashable, tuple[bytes, Hashable]] = OrderedDict()
+        # key -> (sketch bytes, ref of the group's first post)
+        self._sketches: OrderedDict[Hashable, tuple[bytes, object]] = OrderedDict()
         self._exact: dict[int, Hashable] = {}
 
     def sketch(self, text: str) -> MinHash | None:
@@ -76,8 +76,10 @@ class DuplicateGrouper:
         m.update_batch(sh)
         return m
 
-    def add(self, key: Hashable, normalized_text: str) -> Hashable | None:
-        """Register a post; return the key of the group's first post, or None if it starts a group."""
+    def add(self, key: Hashable, normalized_text: str, *, ref: object = None) -> object:
+        """Register a post under a unique ``key``; return the ``ref`` (default: key) of the group's first
+        post, or None if this post starts a group."""
+        ref = key if ref is None else ref
         text = dedup_text(normalized_text)
         if not text:
             return None
@@ -92,16 +94,16 @@ class DuplicateGrouper:
             j = float(np.count_nonzero(other == m.hashvalues)) / self.num_perm
             if j >= best_j:
                 best, best_j = cand, j
-        root = self._sketches[best][1] if best is not None else key
+        root = self._sketches[best][1] if best is not None else None
         self._lsh.insert(key, m, check_duplication=False)
-        self._sketches[key] = (m.hashvalues.tobytes(), root)
+        self._sketches[key] = (m.hashvalues.tobytes(), ref if root is None else root)
         self._exact[exact] = key
         if len(self._sketches) > self.window:
             old, _ = self._sketches.popitem(last=False)
             self._lsh.remove(old)
         if len(self._exact) > 2 * self.window:
             self._exact = {h: k for h, k in self._exact.items() if k in self._sketches}
-        return None if root == key else root
+        return root
 
     def __len__(self) -> int:
         return len(self._sketches)

@@ -31,7 +31,6 @@ MODEL_FILENAME = "watch-model.joblib"
 SEED_SIZE = 8000
 SEED = 20261123
 _DIGITS_RE = re.compile(r"\d")
-_TOKEN_RE = re.compile(r"__\w+__")
 WORD_PATTERN = r"(?u)\b\w[\w-]*\b"
 
 
@@ -45,7 +44,7 @@ def build_pipeline() -> Pipeline:
         [
             ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                                      token_pattern=WORD_PATTERN, max_features=60000, dtype=np.float32)),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=3, sublinear_tf=True,
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), min_df=3, sublinear_tf=True,
                                      max_features=60000, dtype=np.float32)),
         ]
     )
@@ -88,8 +87,9 @@ class TrainedModel:
             idx = idx[word]
             contrib = X.data[start:end][word] * coef[idx]
             order = np.argsort(-contrib)[:k]
+            # Placeholder tokens (__phone__, __wa__) are not words a reviewer can check.
             terms.append([str(self._names[idx[j]]) for j in order if contrib[j] > 0
-                          and not _TOKEN_RE.fullmatch(str(self._names[idx[j]]))])
+                          and "__" not in self._names[idx[j]]])
         return proba, terms
 
 

@@ -53,7 +53,7 @@ class Fired:
 @dataclass(frozen=True)
 class RuleSet:
     version: str
-    patterns: dict  # feature -> compiled regex
+    patterns: dict  # feature -> (compiled regex, literal prefixes one of which must occur, or None)
     rules: tuple[Rule, ...]
     combine: dict
     levels: dict
@@ -62,7 +62,11 @@ class RuleSet:
 
     def features(self, norm: Normalized, ent: Entities) -> set[str]:
         text = norm.text
-        found = {name for name, rx in self.patterns.items() if rx.search(text)}
+        found = set()
+        for name, (rx, prefixes) in self.patterns.items():
+            # Cheap literal test first: most features cannot match most posts.
+            if (prefixes is None or any(p in text for p in prefixes)) and rx.search(text):
+                found.add(name)
         g = gazetteer()
         foreign = [c for c in ent.countries if c != "ID"]
         if foreign:
@@ -115,11 +119,35 @@ class RuleSet:
         return fired, sum(f.contribution for f in fired)
 
 
-def _compile(patterns: list[str], name: str) -> re.Pattern:
+_META = set("()[]{}?*+|.^$\\")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with ('' if unknown)."""
+    if pattern.startswith("\\b"):
+        pattern = pattern[2:]
+    if pattern.startswith("(?<"):
+        return ""
+    prefix = []
+    for i, ch in enumerate(pattern):
+        if ch in _META:
+            # A quantifier applies to the previous character, which is then not required.
+            if ch in "?*{" and prefix:
+                prefix.pop()
+            break
+        prefix.append(ch)
+    else:
+        i = len(pattern)
+    return "".join(prefix)
+
+
+def _compile(patterns: list[str], name: str) -> tuple[re.Pattern, tuple[str, ...] | None]:
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        rx = re.compile("|".join(f"(?:{p})" for p in patterns))
     except re.error as exc:
         raise ValueError(f"rules.toml: feature {name!r} has a bad pattern: {exc}") from exc
+    prefixes = [_literal_prefix(p) for p in patterns]
+    return rx, (None if any(len(p) < 2 for p in prefixes) else tuple(set(prefixes)))
 
 
 @cache

@@ -106,6 +106,7 @@ class Screener:
         self.rules = rules or load_rules()
         self.grouper = DuplicateGrouper(window=window) if group else None
         self.linker = ContactLinker() if group else None
+        self._seq = 0  # grouping keys: post ids need not be unique or hashable
 
     def level(self, risk: float) -> str:
         lv = self.rules.levels
@@ -144,7 +145,8 @@ class Screener:
                 model_version=self.model.version,
             )
             if self.grouper is not None:
-                screened.duplicate_of = self.grouper.add(screened.id, norm.text)
+                self._seq += 1
+                screened.duplicate_of = self.grouper.add(self._seq, norm.text, ref=screened.id)
                 screened.linked = self.linker.add(screened.id, ent.phones + ent.accounts)
             out.append(screened)
         return out
