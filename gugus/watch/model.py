@@ -104,10 +104,8 @@ def read_reviewed(paths: Iterable[Path]) -> tuple[list[str], list[int]]:
                 try:
                     row = json.loads(line)
                     text = row["text"]
-                    if "label" in row:
-                        label = int(row["label"])
-                    else:
-                        label = {"confirmed": 1, "dismissed": 0}[row["decision"]]
+                    decided = row["label"] if "label" in row else {"confirmed": 1, "dismissed": 0}[row["decision"]]
+                    label = int(decided)
                     if label not in (0, 1) or not isinstance(text, str):
                         raise ValueError("label must be 0 or 1 and text a string")
                 except (ValueError, KeyError, TypeError) as exc:

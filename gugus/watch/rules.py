@@ -129,15 +129,13 @@ def _literal_prefix(pattern: str) -> str:
     if pattern.startswith("(?<"):
         return ""
     prefix = []
-    for i, ch in enumerate(pattern):
+    for ch in pattern:
         if ch in _META:
             # A quantifier applies to the previous character, which is then not required.
             if ch in "?*{" and prefix:
                 prefix.pop()
             break
         prefix.append(ch)
-    else:
-        i = len(pattern)
     return "".join(prefix)
 
 

@@ -38,7 +38,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         path = watch_model.save(trained, opts["output"])
         watch_model.get_model.cache_clear()
-        self.stdout.write(f"model {trained.version} ({trained.n_seed} seed + {trained.n_reviewed} reviewed) saved to {path}")
+        self.stdout.write(
+            f"model {trained.version} ({trained.n_seed} seed + {trained.n_reviewed} reviewed) saved to {path}"
+        )
         if not opts["no_eval"]:
             report = evaluate(trained, n=3000)
             for name, m in report.items():
