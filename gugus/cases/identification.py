@@ -266,6 +266,8 @@ def _check_rules(rules: Rules, origin: str) -> None:
     if rules.default_child_rule not in rules.child_rules:
         problems.append(f"child_rule {rules.default_child_rule!r} is not in [child_rules]")
     for code, rule in rules.child_rules.items():
+        if not all(rule.get(k) for k in ("id", "en", "short_id", "short_en")):
+            problems.append(f"child rule {code!r} needs id, en, short_id and short_en")
         for g in rule.get("waives", ()):
             if g not in rules.groups:
                 problems.append(f"child rule {code!r} waives unknown group {g!r}")
@@ -604,7 +606,7 @@ def assess(
                                    group=g.label, items=_items(r, group, codes)))
         elif f"{group}.waived" in flags:
             reasons.append(_reason("element", f"{group}_waived", r, "group_waived", group=g.label,
-                                   rule=lambda lang: rule_text[lang]))
+                                   rule=lambda lang: rule_text.get(f"short_{lang}", rule_text[lang])))
         else:
             reasons.append(_reason("element", f"{group}_missing", r, "group_missing", group=g.label))
     if "exploitation.occurred" in flags:
