@@ -23,7 +23,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -97,14 +97,9 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    @property
+    @cached_property
     def _index(self) -> dict[str, Term]:
-        # Built on first use; the dataclass is frozen, so cache it on the instance dict directly.
-        idx = self.__dict__.get("_idx")
-        if idx is None:
-            idx = {t.code: t for t in self.terms}
-            object.__setattr__(self, "_idx", idx)
-        return idx
+        return {t.code: t for t in self.terms}
 
     def title(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.title_id if _lang(lang) == "id" else self.title_en
