@@ -37,7 +37,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         path = watch_model.save(trained, opts["output"])
-        watch_model.get_model.cache_clear()
+        # A long-lived process in this interpreter picks up the new model on next use.
+        getattr(watch_model.get_model, "cache_clear", lambda: None)()
         self.stdout.write(
             f"model {trained.version} ({trained.n_seed} seed + {trained.n_reviewed} reviewed) saved to {path}"
         )
