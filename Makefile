@@ -30,9 +30,9 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# Regenerates the compiled Indonesian/English catalogues from the .po sources.
+# Refreshes the Indonesian catalogue from the source strings and compiles it (needs GNU gettext).
 messages: $(VENV)/.installed
-	$(BIN)/gugus compile-messages
+	cd gugus && ../$(BIN)/gugus makemessages -l id --ignore "tests/*" && ../$(BIN)/gugus compilemessages -l id
 
 clean-venv:
 	rm -rf $(VENV)

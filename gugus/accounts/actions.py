@@ -33,18 +33,18 @@ def _require(actor, capability: str) -> None:
 def _region_for_level(level: str, region_code: str | None) -> Region | None:
     if level in (Level.NATIONAL, Level.ABROAD):
         if region_code:
-            raise GugusError(_("A national office or a mission abroad has no region."), field="region")
+            raise GugusError(_("A national office or a mission abroad has no region."), field="region_code")
         return None
     if not region_code:
-        raise GugusError(_("Choose the region this office serves."), field="region")
+        raise GugusError(_("Choose the region this office serves."), field="region_code")
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise GugusError(_("Unknown region code: %(code)s.") % {"code": region_code}, field="region")
+        raise GugusError(_("Unknown region code: %(code)s.") % {"code": region_code}, field="region_code")
     wanted = 1 if level == Level.PROVINCE else 2
     if region.level != wanted:
         raise GugusError(
             _("A %(level)s office must be attached to a region of that level.") % {"level": Level(level).label},
-            field="region",
+            field="region_code",
         )
     return region
 
@@ -74,14 +74,14 @@ def create_agency(
     if level == Level.ABROAD:
         country = Country.objects.filter(code=(country_code or "").upper()).first()
         if country is None:
-            raise GugusError(_("A mission abroad needs its country."), field="country")
+            raise GugusError(_("A mission abroad needs its country."), field="country_code")
     agency = Agency(name=name.strip(), short_name=short_name.strip(), kind=kind, level=level, region=region,
                     country=country, parent=parent)
     if actor is not None and not actor.is_superuser:
         jurisdiction = actor.jurisdiction
         if jurisdiction != "" and (region is None or jurisdiction is None
                                    or not is_inside(region.code, jurisdiction)):
-            raise GugusError(_("You can only add agencies inside your own region."), field="region")
+            raise GugusError(_("You can only add agencies inside your own region."), field="region_code")
     try:
         agency.full_clean()
     except ValidationError as exc:
@@ -106,7 +106,7 @@ def create_task_force(*, actor, name: str, level: str, region_code: str | None =
                 tf = TaskForce.objects.create(name=name, level=level, region=region, secretariat=secretariat,
                                               decree=decree)
         except IntegrityError as exc:
-            raise GugusError(_("This region already has a task force."), field="region") from exc
+            raise GugusError(_("This region already has a task force."), field="region_code") from exc
         if members:
             tf.members.set(members)
         for kind in SubTaskForce.Kind.values:

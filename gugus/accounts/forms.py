@@ -85,3 +85,17 @@ class TokenForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+
+
+class TaskForceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=[c for c in Level.choices if c[0] != Level.ABROAD])
+    region_code = forms.CharField(label=_("Region code (Kemendagri)"), max_length=13, required=False)
+    secretariat = forms.ModelChoiceField(label=_("Secretariat"), queryset=None, required=False)
+    members = forms.ModelMultipleChoiceField(label=_("Member agencies"), queryset=None, required=False)
+    decree = forms.CharField(label=_("Founding decree"), max_length=200, required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secretariat"].queryset = agencies
+        self.fields["members"].queryset = agencies

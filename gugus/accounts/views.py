@@ -25,6 +25,7 @@ from gugus.accounts.forms import (
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    TaskForceForm,
     TokenForm,
     UserEditForm,
     UserForm,
@@ -214,8 +215,21 @@ def agency_list(request):
 
 
 def task_force_list(request):
+    form = None
+    if request.user.can("taskforce.manage"):
+        form = TaskForceForm(request.POST or None, agencies=selectors.agencies_visible_to(request.user))
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            data["members"] = list(data["members"])
+            try:
+                task_force = actions.create_task_force(actor=request.user, **data)
+            except GugusError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, _("Task force %(name)s added.") % {"name": task_force.name})
+                return redirect("accounts:task_force_list")
     task_forces = selectors.task_forces_visible_to(request.user).prefetch_related("members")
-    return render(request, "accounts/task_force_list.html", {"task_forces": task_forces[:200]})
+    return render(request, "accounts/task_force_list.html", {"task_forces": task_forces[:200], "form": form})
 
 
 def token_list(request):
