@@ -194,6 +194,8 @@ class LinkageEngine:
     def _with_rare_key(self, table: pa.Table) -> Any:
         # The rarest name token of each record: blocks on it survive a dropped or added common
         # token (Siti, Muhammad, a Balinese birth-order name) and any change in the other tokens.
+        # The *_u columns keep a key only where few records share it, so a block on the key alone
+        # stays small even when thousands of records are called "Siti Aminah".
         con = self.db_api.duckdb_con
         con.register("gugus_prepared_arrow", table)
         con.execute(
@@ -204,11 +206,17 @@ class LinkageEngine:
             ), freq AS (
                 SELECT token, count(*) AS n FROM tokens GROUP BY token
             ), rare AS (
-                SELECT t.unique_id, arg_min(t.token, f.n * 1000 + length(t.token)) AS rare_key
+                SELECT t.unique_id, arg_min(t.token, f.n * 1000 - length(t.token)) AS rare_key
                 FROM tokens t JOIN freq f USING (token) GROUP BY t.unique_id
+            ), joined AS (
+                SELECT p.*, rare.rare_key FROM gugus_prepared_arrow p LEFT JOIN rare USING (unique_id)
             )
-            SELECT p.*, rare.rare_key FROM gugus_prepared_arrow p LEFT JOIN rare USING (unique_id)
-            """
+            SELECT *,
+                CASE WHEN count(*) OVER (PARTITION BY name_key) <= $cap THEN name_key END AS name_key_u,
+                CASE WHEN count(*) OVER (PARTITION BY rare_key) <= $cap THEN rare_key END AS rare_key_u
+            FROM joined
+            """,
+            {"cap": int(self.config["block"]["max_group"])},
         )
         con.unregister("gugus_prepared_arrow")
         return self.db_api.register("gugus_prepared")
@@ -225,7 +233,8 @@ class LinkageEngine:
         self.linker = Linker(self._table, copy.deepcopy(self.settings), log_level=None)
         pairs = self.linker.inference.compute_blocked_pairs_for_predict()
         self.stats.blocked_pairs = int(
-            self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]
+            # Table names below are Splink's own, never user input.
+            self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]  # noqa: S608
         ) if self.backend == "duckdb" else -1
         self._progress(f"block: {self.stats.blocked_pairs:,} candidate pairs")
         return self.stats.blocked_pairs
@@ -240,20 +249,38 @@ class LinkageEngine:
     def train(self) -> None:
         """Estimate the model: the prior from deterministic rules, u by random sampling, m by EM."""
         self._require(self.linker, "block")
+        from splink.internals.exceptions import EMTrainingException, SplinkException
+
         cfg = self.config["train"]
         training = self.linker.training
-        training.estimate_probability_two_random_records_match(
-            list(cfg["deterministic_rules"]), recall=float(cfg["deterministic_recall"])
-        )
+        try:
+            training.estimate_probability_two_random_records_match(
+                list(cfg["deterministic_rules"]), recall=float(cfg["deterministic_recall"])
+            )
+        except (SplinkException, ZeroDivisionError, ValueError) as exc:
+            # No record pair passes the strict rules (e.g. a file without NIKs): keep the prior
+            # written in the settings.
+            self._progress(f"train: prior kept from settings ({exc.__class__.__name__})")
         training.estimate_u_using_random_sampling(
             max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"])
         )
         self._progress("train: u probabilities estimated")
+        # Sampling EM pairs only pays off on large inputs; on small ones it can sample nothing.
+        em_max_pairs = float(cfg["em_max_pairs"]) if self.stats.records > int(cfg["em_sample_above"]) else None
+        trained = 0
         for rule in cfg["em_blocking_rules"]:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=float(cfg["em_max_pairs"])
-            )
+            try:
+                training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=em_max_pairs)
+            except EMTrainingException:
+                self._progress(f"train: EM on {rule} skipped: no record pairs")
+                continue
+            trained += 1
             self._progress(f"train: EM on {rule}")
+        if not trained:
+            raise LinkageError(
+                "No EM training rule found record pairs: the file needs NIKs, or names with birth "
+                "dates, that some records share."
+            )
 
     def predict(self, min_match_probability: float | None = None) -> Any:
         """Score the candidate pairs; keep those at or above ``min_match_probability``."""
@@ -267,7 +294,7 @@ class LinkageEngine:
         if self.backend == "duckdb":
             self.stats.scored_pairs = int(
                 self.db_api.duckdb_con.execute(
-                    f"SELECT count(*) FROM {self._predictions.physical_name}"
+                    f"SELECT count(*) FROM {self._predictions.physical_name}"  # noqa: S608
                 ).fetchall()[0][0]
             )
         self._progress(f"predict: {self.stats.scored_pairs:,} pairs at or above {threshold}")
@@ -285,12 +312,11 @@ class LinkageEngine:
         clusters = self.linker.clustering.cluster_pairwise_predictions_at_threshold(
             self._predictions, threshold_match_probability=threshold
         )
-        rows = self.db_api.duckdb_con.execute(
-            f"""
-            SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative
-            FROM {clusters.physical_name}
-            """
-        ).fetchall()
+        sql = (  # Splink's own table name, never user input
+            "SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative "
+            f"FROM {clusters.physical_name}"  # noqa: S608
+        )
+        rows = self.db_api.duckdb_con.execute(sql).fetchall()
         out = list(range(self.stats.records))
         for unique_id, representative in rows:
             out[unique_id] = representative

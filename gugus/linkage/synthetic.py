@@ -123,8 +123,8 @@ class Generator:
         group = self.groups[group_name]
         sex = "P" if rng.random() < 0.6 else "L"
         key = "female" if sex == "P" else "male"
-        first = _zipf(rng, group[f"{key}_first"])
-        last = None if rng.random() < group["single_name"] else _zipf(rng, group[f"{key}_last"])
+        first = self._given(group_name, key, "first")
+        last = None if rng.random() < group["single_name"] else self._given(group_name, key, "last")
         if last == first:
             last = None
         middle = None
@@ -146,6 +146,16 @@ class Generator:
             passport = rng.choice("BCEX") + "".join(rng.choices("0123456789", k=7))
         return Person(person_id, sex, first, middle, last, group_name, birth_order, father, birth,
                       regency, nik, phone, passport)
+
+    def _given(self, group_name: str, key: str, part: str) -> str:
+        compose = _pools()["compose"]
+        if group_name in compose["groups"] and self.rng.random() < compose["share"]:
+            rng = self.rng
+            name = rng.choice(compose["stems"]) + rng.choice(compose["middles"]) + rng.choice(
+                compose[f"{key}_suffixes"])
+            return name.capitalize()
+        # Family names and second names spread more evenly than the favourite given names.
+        return _zipf(self.rng, self.groups[group_name][f"{key}_{part}"], 1.1 if part == "first" else 0.7)
 
     def _nik(self, regency: str, birth: dt.date, sex: str) -> str:
         district = f"{self.rng.randint(1, 25):02d}"
