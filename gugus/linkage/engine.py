@@ -312,10 +312,9 @@ class LinkageEngine:
         clusters = self.linker.clustering.cluster_pairwise_predictions_at_threshold(
             self._predictions, threshold_match_probability=threshold
         )
-        sql = (  # Splink's own table name, never user input
-            "SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative "
-            f"FROM {clusters.physical_name}"  # noqa: S608
-        )
+        # Splink's own table name, never user input.
+        select = "SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative"
+        sql = f"{select} FROM {clusters.physical_name}"  # noqa: S608
         rows = self.db_api.duckdb_con.execute(sql).fetchall()
         out = list(range(self.stats.records))
         for unique_id, representative in rows:
