@@ -252,6 +252,12 @@ FILLERS = ["Pria/wanita.", "Usia 18-40 tahun.", "Sehat jasmani dan rohani.", "Te
            "Semoga bermanfaat.", "Baca sampai habis.", "Salam sukses.", "Kesempatan terbatas.", "Ayo bergabung.",
            "Update hari ini.", "Berlaku untuk seluruh Indonesia.", "Sudah banyak yang berangkat.", "Silakan cek profil kami."]
 
+# Scammers borrow the language of warnings ("bukan penipuan", "waspada penipuan yang mengatasnamakan
+# kami"), so the model must not learn that such words mean "not an offer".
+SCAM_FILLERS = ["Bukan penipuan!", "100% aman, bukan hoax.", "Waspada penipuan yang mengatasnamakan kami.",
+                "Hati-hati oknum yang minta uang, kami resmi.", "Sudah banyak yang berangkat, bukan tipu-tipu.",
+                "Bukan hoaks, bisa video call dulu.", "Amanah dan terpercaya."]
+
 _ABBREV = [("yang", "yg"), ("dengan", "dgn"), ("untuk", "utk"), ("tidak", "tdk"), ("sudah", "sdh"), ("bulan", "bln"),
            ("langsung", "lgsg"), ("pengalaman", "pengalaman"), ("hubungi", "hub")]
 
@@ -308,6 +314,8 @@ class _Slots(dict):
 
 
 def _noise(text: str, rng: random.Random, label: int) -> str:
+    if label and rng.random() < 0.25:
+        text += " " + rng.choice(SCAM_FILLERS)
     if rng.random() < 0.6:
         extra = rng.sample(FILLERS, rng.randint(1, 3))
         text = " ".join(extra) + " " + text if rng.random() < 0.3 else text + " " + " ".join(extra)

@@ -3,9 +3,9 @@
 Reposts are found with MinHash sketches of word 3-shingles and a MinHash LSH index (datasketch).
 The text shingled is the normalised text without phones, links and punctuation, so a repost with a new
 phone number, another emoji or a word changed lands in the same group. Each group is represented
-by its first post. Every post is indexed (a repost may resemble the previous repost more than the
-first post), and the index keeps at most ``window`` posts (oldest dropped first) so memory stays
-bounded on an endless stream.
+by its first post. Posts are indexed even when they join a group (a repost may resemble the
+previous repost more than the first post), except near-copies; the index keeps at most ``window``
+posts (oldest dropped first) so memory stays bounded on an endless stream.
 
 Posts sharing a phone number or bank account are linked to the first post that used it.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import OrderedDict
 from collections.abc import Hashable
 
 import numpy as np
@@ -46,7 +45,10 @@ class DuplicateGrouper:
     Args:
         threshold: Jaccard similarity of shingle sets above which two posts are the same offer.
         num_perm: MinHash permutations (more = more exact, slower).
-        window: at most this many group representatives are kept in the index.
+        window: at most this many posts are kept in the index (oldest dropped first).
+        near_copy: a post at least this similar to an indexed one is grouped but not indexed
+            itself: it adds nothing to find, and a wave of identical reposts would otherwise fill
+            the LSH buckets and slow every query.
 
     Example:
         >>> g = DuplicateGrouper()
@@ -56,17 +58,23 @@ class DuplicateGrouper:
     """
 
     def __init__(
-        self, *, threshold: float = 0.6, num_perm: int = 128, window: int = 500_000, shingle: int = 3
+        self, *, threshold: float = 0.6, num_perm: int = 128, window: int = 500_000, shingle: int = 3,
+        near_copy: float = 0.85,
     ):
         self.threshold = threshold
         self.num_perm = num_perm
         self.window = window
         self.shingle = shingle
+        self.near_copy = near_copy
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._perms = MinHash(num_perm=num_perm, seed=1).permutations
-        # key -> (sketch bytes, ref of the group's first post)
-        self._sketches: OrderedDict[Hashable, tuple[bytes, object]] = OrderedDict()
-        self._exact: dict[int, Hashable] = {}
+        # The index is a ring of `window` slots; the LSH keys are slot numbers. np.empty maps pages
+        # lazily, so memory grows with use, not with the window.
+        self._sketches = np.empty((window, num_perm), dtype=np.uint32)
+        self._slot_ref: list[object] = []  # slot -> ref of the group's first post
+        self._slot_exact: list[int] = []  # slot -> exact-text hash
+        self._next = 0  # posts indexed so far; the next slot is _next % window
+        self._exact: dict[int, int] = {}  # exact-text hash -> slot
 
     def sketch(self, text: str) -> MinHash | None:
         sh = shingles(text, self.shingle)
@@ -77,36 +85,51 @@ class DuplicateGrouper:
         return m
 
     def add(self, key: Hashable, normalized_text: str, *, ref: object = None) -> object:
-        """Register a post under a unique ``key``; return the ``ref`` (default: key) of the group's first
-        post, or None if this post starts a group."""
+        """Register a post; return the ``ref`` (default: ``key``) of its group's first post, or None
+        if this post starts a group."""
         ref = key if ref is None else ref
         text = dedup_text(normalized_text)
         if not text:
             return None
         exact = zlib.crc32(text.encode()) ^ (len(text) << 32)
-        seen = self._exact.get(exact)
-        if seen is not None and seen in self._sketches:
-            return self._sketches[seen][1]
+        slot = self._exact.get(exact)
+        if slot is not None and self._slot_exact[slot] == exact:
+            return self._slot_ref[slot]
         m = self.sketch(text)
-        best, best_j = None, self.threshold
-        for cand in self._lsh.query(m):
-            other = np.frombuffer(self._sketches[cand][0], dtype=m.hashvalues.dtype)
-            j = float(np.count_nonzero(other == m.hashvalues)) / self.num_perm
-            if j >= best_j:
-                best, best_j = cand, j
-        root = self._sketches[best][1] if best is not None else None
-        self._lsh.insert(key, m, check_duplication=False)
-        self._sketches[key] = (m.hashvalues.tobytes(), ref if root is None else root)
-        self._exact[exact] = key
-        if len(self._sketches) > self.window:
-            old, _ = self._sketches.popitem(last=False)
-            self._lsh.remove(old)
-        if len(self._exact) > 2 * self.window:
-            self._exact = {h: k for h, k in self._exact.items() if k in self._sketches}
+        hv = m.hashvalues
+        root, best_j = None, 0.0
+        cands = self._lsh.query(m)
+        if cands:
+            idx = np.fromiter(cands, dtype=np.int64, count=len(cands))
+            sims = np.count_nonzero(self._sketches[idx] == hv, axis=1)
+            best = int(np.argmax(sims))
+            best_j = sims[best] / self.num_perm
+            if best_j >= self.threshold:
+                root = self._slot_ref[idx[best]]
+        if root is not None and best_j >= self.near_copy:
+            return root
+        self._index(m, exact, ref if root is None else root)
         return root
 
+    def _index(self, m: MinHash, exact: int, root_ref: object) -> None:
+        slot = self._next % self.window
+        if self._next >= self.window:  # the ring is full: drop the oldest post from the index
+            self._lsh.remove(slot)
+            old_exact = self._slot_exact[slot]
+            if self._exact.get(old_exact) == slot:
+                del self._exact[old_exact]
+            self._slot_ref[slot] = root_ref
+            self._slot_exact[slot] = exact
+        else:
+            self._slot_ref.append(root_ref)
+            self._slot_exact.append(exact)
+        self._sketches[slot] = m.hashvalues
+        self._lsh.insert(slot, m, check_duplication=False)
+        self._exact[exact] = slot
+        self._next += 1
+
     def __len__(self) -> int:
-        return len(self._sketches)
+        return min(self._next, self.window)
 
 
 class ContactLinker:

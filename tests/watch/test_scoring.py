@@ -66,6 +66,15 @@ def test_warning_says_why_it_is_not_an_offer(screener):
     assert "WARNING_CONTEXT" in codes(r)
 
 
+def test_scam_borrowing_warning_words_still_scores_high(screener):
+    r = screener.screen_one(
+        "Lowongan kerja Kamboja admin online gaji 12jt. Bukan penipuan! Waspada penipuan yg mengatasnamakan kami. "
+        "Japri 081234567890"
+    )
+    assert r.level == "high"
+    assert "TRUST_ME" in codes(r) and "WARNING_CONTEXT" not in codes(r)
+
+
 def test_licensed_agency_is_recognised(screener):
     assert "LICENSED_AGENCY" in codes(screener.screen_one(LICENSED_PLACEMENT))
 

@@ -67,6 +67,8 @@ class Command(BaseCommand):
                             help="how many recent posts the duplicate index keeps")
 
     def handle(self, *args, **opts):
+        if opts["batch_size"] < 1 or opts["window"] < 1:
+            raise CommandError("--batch-size and --window must be at least 1")
         started = time.monotonic()
         screener = Screener(group=not opts["no_group"], window=opts["window"])
         counts = {"high": 0, "medium": 0, "low": 0}
