@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "gugus.accounts",
     "gugus.audit",
     "gugus.cases",
+    "gugus.imports",
     "gugus.linkage",
     "gugus.watch",
 ]

@@ -6,15 +6,24 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from gugus.cases import actions, selectors
-from gugus.cases.models import Person, Sex
+from gugus.cases.models import Person, PersonIdentifier, Sex
 from gugus.core.api_views import HasCapability
 
 
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonIdentifier
+        fields = ["kind", "value"]
+        read_only_fields = fields
+
+
 class PersonSerializer(serializers.ModelSerializer):
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+
     class Meta:
         model = Person
-        fields = ["id", "full_name", "sex", "birth_date", "nationality", "origin_region", "nik", "scope_code",
-                  "owner_agency", "created_at", "updated_at", "version"]
+        fields = ["id", "full_name", "sex", "birth_date", "estimated_age", "nationality", "origin_region",
+                  "identifiers", "scope_code", "owner_agency", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -33,7 +42,12 @@ class PersonWriteSerializer(serializers.Serializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     nationality = serializers.CharField(max_length=2, required=False, allow_blank=True)
     origin_region = serializers.CharField(max_length=13, required=False, allow_blank=True)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     nik = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    passport = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
+    phone = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
+    bank_account = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    social_handle = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
 
 
 class PersonUpdateSerializer(PersonWriteSerializer):

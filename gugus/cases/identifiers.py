@@ -47,3 +47,29 @@ def check_nik(raw: str, *, birth_date: dt.date | None = None, sex: str | None = 
         if sex in ("F", "M") and result.sex and sex != result.sex:
             result.warnings.append(_("The NIK encodes a different sex than the record."))
     return result
+
+
+def normalise_identifier(kind: str, raw: str) -> str | None:
+    """The canonical form an identifier is indexed under, or None when it cannot be one of its kind."""
+    from gugus.linkage.prepare import normalise_passport, normalise_phone
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if kind == "nik":
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        return digits if len(digits) == 16 else None
+    if kind == "phone":
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        if raw.startswith("+") and not digits.startswith("62"):
+            return f"+{digits}" if 7 <= len(digits) <= 15 else None  # a foreign number, kept as given
+        return normalise_phone(raw)
+    if kind == "passport":
+        return normalise_passport(raw)
+    if kind == "bank_account":
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        return digits if 6 <= len(digits) <= 20 else None
+    if kind == "social_handle":
+        handle = raw.lower().removeprefix("@").strip()
+        return handle or None
+    raise ValueError(f"unknown identifier kind {kind!r}")

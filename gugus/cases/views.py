@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gugus.cases import actions, selectors
-from gugus.cases.forms import BreakGlassForm, PersonForm, PersonSearchForm
-from gugus.core.errors import Conflict, GugusError, NotFound
+from gugus.cases.forms import (
+    BreakGlassForm,
+    CaseFilterForm,
+    CaseForm,
+    EventForm,
+    IdentificationForm,
+    ParticipantForm,
+    PersonForm,
+    PersonSearchForm,
+    StageForm,
+    VerdictForm,
+    stage_choices,
+)
+from gugus.cases.identification import IdentificationAnswers
+from gugus.cases.stages import allowed_next
+from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
 from gugus.core.views import attach_error, require
 
 
@@ -36,11 +54,25 @@ def _person_or_404(request, pk, purpose="view"):
 def person_detail(request, pk):
     require(request.user, "person.view")
     person = _person_or_404(request, pk)
-    return render(request, "cases/person_detail.html", {"person": person})
+    participations = selectors.cases_of_person(request.user, person)
+    return render(request, "cases/person_detail.html", {"person": person, "participations": participations})
+
+
+PERSON_FORM_FIELDS = ("full_name", "sex", "birth_date", "estimated_age", "origin_region", "nationality", "nik",
+                      "passport", "bank_account", "social_handle")
 
 
 def _form_values(data: dict) -> dict:
-    return {k: data[k] for k in ("full_name", "sex", "birth_date", "nik", "origin_region", "nationality")}
+    values = {k: data[k] for k in PERSON_FORM_FIELDS}
+    values["phone"] = [p.strip() for p in (data.get("phone") or "").split(",") if p.strip()]
+    return values
+
+
+def _identifier_initial(person) -> dict:
+    by_kind: dict[str, list[str]] = {}
+    for identifier in person.identifiers.all():
+        by_kind.setdefault(identifier.kind, []).append(identifier.value)
+    return {kind: ", ".join(values) for kind, values in by_kind.items()}
 
 
 def person_create(request):
@@ -63,9 +95,9 @@ def person_edit(request, pk):
     require(request.user, "person.edit")
     person = _person_or_404(request, pk, purpose="edit_view")
     initial = {
-        "full_name": person.full_name, "sex": person.sex, "birth_date": person.birth_date, "nik": person.nik,
-        "origin_region": person.origin_region_id or "", "nationality": person.nationality_id or "",
-        "version": person.version,
+        "full_name": person.full_name, "sex": person.sex, "birth_date": person.birth_date,
+        "estimated_age": person.estimated_age, "origin_region": person.origin_region_id or "",
+        "nationality": person.nationality_id or "", "version": person.version, **_identifier_initial(person),
     }
     form = PersonForm(request.POST or None, initial=initial)
     conflict = False
@@ -108,3 +140,214 @@ def break_glass(request):
             messages.warning(request, _("Emergency access opened. It expires automatically and is logged."))
             return redirect("cases:person_detail", pk=form.cleaned_data["person_id"])
     return render(request, "cases/break_glass.html", {"form": form})
+
+
+# --- cases ----------------------------------------------------------------------------------------------------
+
+def case_list(request):
+    require(request.user, "person.view")
+    form = CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CaseFilters(
+            region=data["region"], status=data["status"], stage=data["stage"],
+            exploitation_type=data["exploitation_type"], reported_from=data["reported_from"],
+            reported_to=data["reported_to"], child=data["child"], q=data["q"])
+    page = Paginator(selectors.filter_cases(request.user, filters), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _case_or_404(request, pk, purpose="view"):
+    try:
+        return selectors.get_case(request.user, pk, purpose=purpose)
+    except NotFound:
+        raise Http404() from None
+
+
+def _render_case(request, case, status=200, **bound):
+    participants = list(case.participants.select_related("person"))
+    victims = [p for p in participants if p.role == "victim"]
+    perpetrators = [p for p in participants if p.role == "perpetrator"]
+    allowed = allowed_next(case.current_stage or None)
+    forms_ = {
+        "participant_form": ParticipantForm(),
+        "event_form": EventForm(),
+        "stage_form": StageForm(allowed=allowed, initial={"stage": allowed[0] if allowed else None}),
+        "identification_form": IdentificationForm(victims=victims),
+        "verdict_form": VerdictForm(defendants=perpetrators),
+        "case_form": CaseForm(initial={**{f: getattr(case, f) for f in
+                                          ("reported_on", "police_report_number", "other_reference", "status",
+                                           "summary")}, "version": case.version}),
+    }
+    forms_.update(bound)
+    context = {
+        "case": case, "participants": participants, "timeline": selectors.case_timeline(case),
+        "organisations": case.organisations.all(), "charges": case.charges.select_related("suspect__person"),
+        "latest_identification": case.identifications.first(), "stage_names": dict(stage_choices(blank=False)),
+        **forms_,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def case_detail(request, pk):
+    require(request.user, "person.view")
+    return _render_case(request, _case_or_404(request, pk))
+
+
+def case_create(request):
+    require(request.user, "person.create")
+    form = CaseForm(request.POST or None, initial={"intake_key": uuid.uuid4().hex, "status": "Active"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = actions.create_case(actor=request.user, reported_on=data["reported_on"], summary=data["summary"],
+                                       police_report_number=data["police_report_number"],
+                                       other_reference=data["other_reference"], status=data["status"],
+                                       intake_key=data["intake_key"] or None)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+def _post_only(view):
+    def wrapper(request, pk):
+        if request.method != "POST":
+            return redirect("cases:case_detail", pk=pk)
+        require(request.user, "person.view")
+        return view(request, _case_or_404(request, pk, purpose="edit_view"))
+    return wrapper
+
+
+@_post_only
+def case_edit(request, case):
+    form = CaseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_case(actor=request.user, case=case, expected_version=data["version"] or 0,
+                                **{f: data[f] for f in ("reported_on", "police_report_number", "other_reference",
+                                                        "status", "summary")})
+        except Conflict as exc:
+            current = _case_or_404(request, case.pk, purpose="edit_view")
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+            form.add_error(None, exc.message)
+            return _render_case(request, current, status=409, case_form=form, conflict=True)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _render_case(request, case, status=400, case_form=form)
+
+
+@_post_only
+def case_add_participant(request, case):
+    form = ParticipantForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["person_id"]:
+                    person = selectors.get_person(request.user, data["person_id"], purpose="link")
+                else:
+                    if not data["full_name"]:
+                        raise GugusError(_("Give an existing person ID or a new person's name."),
+                                         field="full_name")
+                    person, warnings = actions.create_person(
+                        actor=request.user, full_name=data["full_name"], sex=data["sex"] or "U",
+                        birth_date=data["birth_date"], nik=data["nik"],
+                        phone=[p.strip() for p in data["phone"].split(",") if p.strip()],
+                        scope_code=case.scope_code)
+                    for warning in warnings:
+                        messages.warning(request, warning)
+                actions.add_participant(actor=request.user, case=case, person=person, role=data["role"],
+                                        trafficking_status=data["trafficking_status"],
+                                        perpetrator_roles=data["perpetrator_roles"])
+        except NotFound:
+            form.add_error("person_id", _("No person with this ID in your scope."))
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Person added to the case."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _render_case(request, case, status=400, participant_form=form)
+
+
+@_post_only
+def case_add_event(request, case):
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_event(actor=request.user, case=case, **form.cleaned_data)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Event recorded."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _render_case(request, case, status=400, event_form=form)
+
+
+@_post_only
+def case_record_stage(request, case):
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_stage(actor=request.user, case=case, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error(None, exc.message)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Stage recorded."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _render_case(request, case, status=400, stage_form=form)
+
+
+@_post_only
+def case_identify(request, case):
+    victims = list(case.participants.filter(role="victim").select_related("person"))
+    form = IdentificationForm(request.POST, victims=victims)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        victim = next((v for v in victims if v.pk == data.pop("victim")), None)
+        child_rule = data.pop("child_rule") or None
+        data["movement"] = data["movement"] or None
+        if data["age_at_events"] is None and victim is not None:
+            data["age_at_events"] = victim.age_at_events
+        data["consent_given"] = data["consent_given"] or None
+        data["exploitation_occurred"] = data["exploitation_occurred"] or None
+        try:
+            answers = IdentificationAnswers.from_dict(data)
+            row = actions.assess_identification(actor=request.user, case=case, answers=answers, victim=victim,
+                                                child_rule=child_rule)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#identification-{row.pk}")
+    return _render_case(request, case, status=400, identification_form=form)
+
+
+@_post_only
+def case_verdict(request, case):
+    perpetrators = list(case.participants.filter(role="perpetrator").select_related("person"))
+    form = VerdictForm(request.POST, defendants=perpetrators)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        defendant = next(p for p in perpetrators if p.pk == data.pop("defendant"))
+        try:
+            actions.record_verdict(actor=request.user, case=case, defendant=defendant, **data)
+        except PermissionDenied as exc:
+            form.add_error(None, exc.message)
+        except GugusError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Verdict recorded."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _render_case(request, case, status=400, verdict_form=form)
