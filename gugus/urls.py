@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from gugus.accounts.api import AgencyViewSet, UserViewSet
 from gugus.audit.api import AuditEventViewSet
 from gugus.audit.views import audit_log
-from gugus.cases.api import PersonViewSet
+from gugus.cases.api import CaseViewSet, PersonViewSet
 from gugus.core.views import home
 from gugus.regions.api import CountryViewSet, RegionViewSet
 
@@ -16,6 +16,7 @@ router.register("countries", CountryViewSet, basename="country")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
 router.register("persons", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
 router.register("audit", AuditEventViewSet, basename="audit")
 
 
