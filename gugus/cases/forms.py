@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gugus.cases.models import ParticipantRole, Sex
@@ -12,7 +13,11 @@ class PersonForm(forms.Form):
     estimated_age = forms.IntegerField(label=_("Estimated age (when the date of birth is unknown)"),
                                        required=False, min_value=0, max_value=120)
     nik = forms.CharField(label=_("NIK"), max_length=32, required=False,
-                          help_text=_("16 digits. Identifiers are stored encrypted."))
+                          help_text=_("16 digits. Identifiers are stored encrypted."),
+                          widget=forms.TextInput(attrs={
+                              "inputmode": "numeric", "hx-get": reverse_lazy("cases:nik_hint"),
+                              "hx-trigger": "change, keyup changed delay:500ms", "hx-target": "#nik-hint",
+                              "hx-include": "[name=birth_date],[name=sex]"}))
     passport = forms.CharField(label=_("Passport number"), max_length=32, required=False)
     phone = forms.CharField(label=_("Phone numbers"), max_length=200, required=False,
                             help_text=_("Several numbers: separate them with commas."))

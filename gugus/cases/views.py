@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -27,9 +28,11 @@ from gugus.cases.forms import (
     stage_choices,
 )
 from gugus.cases.identification import IdentificationAnswers
+from gugus.cases.identifiers import check_nik
 from gugus.cases.stages import allowed_next
 from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
 from gugus.core.views import attach_error, require
+from gugus.regions.models import Region
 
 
 def person_list(request):
@@ -351,3 +354,20 @@ def case_verdict(request, case):
             messages.success(request, _("Verdict recorded."))
             return redirect("cases:case_detail", pk=case.pk)
     return _render_case(request, case, status=400, verdict_form=form)
+
+
+def nik_hint(request):
+    """htmx: what a NIK says (birth date, sex, kecamatan) and how it disagrees with the form, as you type."""
+    require(request.user, "person.create")
+    raw = request.GET.get("nik", "")
+    check = check_nik(raw, birth_date=_parse_date(request.GET.get("birth_date")),
+                      sex=request.GET.get("sex")) if raw.strip() else None
+    region = Region.objects.filter(code=check.region_code).first() if check and check.region_code else None
+    return render(request, "cases/_nik_hint.html", {"check": check, "region": region})
+
+
+def _parse_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -194,3 +194,14 @@ def test_identifier_lookup_finds_a_phone_in_any_format(org):
     found = search_persons(org.malang_investigator, identifier="+62 812 3456 7890")
     assert [p.full_name for p in found] == ["Agus Salim"]
     assert not search_persons(org.lotim_investigator, identifier="+62 812 3456 7890").exists()
+
+
+def test_nik_hint_offers_birth_date_and_sex_and_warns_on_disagreement(client, org):
+    sign_in(client, org.malang_investigator)
+    ok = client.get(reverse("cases:nik_hint"), {"nik": "3507014205070001"}).content.decode()
+    assert "2007-05-02" in ok
+    clash = client.get(reverse("cases:nik_hint"), {"nik": "3507014205070001", "birth_date": "2007-05-03",
+                                                   "sex": "M"}).content.decode()
+    assert clash.count("⚠") == 2
+    bad = client.get(reverse("cases:nik_hint"), {"nik": "9999014205070001"})
+    assert 'class="error"' in bad.content.decode()
