@@ -171,7 +171,8 @@ def _case_or_404(request, pk, purpose="view"):
 
 
 def _render_case(request, case, status=200, **bound):
-    participants = list(case.participants.select_related("person"))
+    role_order = {"victim": 0, "witness": 1, "perpetrator": 2}
+    participants = sorted(case.participants.select_related("person"), key=lambda p: (role_order[p.role], p.pk))
     victims = [p for p in participants if p.role == "victim"]
     perpetrators = [p for p in participants if p.role == "perpetrator"]
     allowed = allowed_next(case.current_stage or None)
@@ -179,7 +180,9 @@ def _render_case(request, case, status=200, **bound):
         "participant_form": ParticipantForm(),
         "event_form": EventForm(),
         "stage_form": StageForm(allowed=allowed, initial={"stage": allowed[0] if allowed else None}),
-        "identification_form": IdentificationForm(victims=victims),
+        # With one victim, the assessment is about them (and uses their age at the time of the events).
+        "identification_form": IdentificationForm(
+            victims=victims, initial={"victim": victims[0].pk if len(victims) == 1 else None}),
         "verdict_form": VerdictForm(defendants=perpetrators),
         "case_form": CaseForm(initial={**{f: getattr(case, f) for f in
                                           ("reported_on", "police_report_number", "other_reference", "status",
