@@ -83,13 +83,14 @@ def get_person(user, pk, *, purpose: str = "view") -> Person:
     return person
 
 
-def _record_read(user, noun: str, object_type: str, obj, purpose: str) -> None:
+def _record_read(user, noun: str, object_type: str, obj, purpose: str, **data) -> None:
     grant = access_basis(user, object_type=object_type, object_id=obj.pk, region_code=obj.scope_code,
                          owner_agency_id=obj.owner_agency_id)
     emergency = grant is not None and grant.kind == grant.Kind.BREAK_GLASS
+    if grant:
+        data["via"] = grant.kind
     record_event(actor=user, action=f"{noun}.{purpose}", object_type=object_type, object_id=obj.pk,
-                 break_glass=emergency, reason=grant.reason if emergency else "",
-                 data={"via": grant.kind} if grant else {})
+                 break_glass=emergency, reason=grant.reason if emergency else "", data=data)
 
 
 def record_list_read(user, persons) -> None:
@@ -107,7 +108,9 @@ def get_case(user, pk, *, purpose: str = "view") -> Case:
     case = cases_visible_to(user).filter(pk=pk).first()
     if case is None:
         raise NotFound()
-    _record_read(user, "case", Case.OBJECT_TYPE, case, purpose)
+    # The case page shows its participants' names: the read names them too.
+    persons = sorted(case.participants.values_list("person_id", flat=True))
+    _record_read(user, "case", Case.OBJECT_TYPE, case, purpose, persons=persons)
     return case
 
 

@@ -62,6 +62,8 @@ def test_record_victim_perpetrator_event_and_child_flag(client, org, case):
     assert victim_row.age_at_events == 15 and victim_row.is_child
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert "Sihanoukville" in page and "Siti Aminah" in page and "Agus Salim" in page
+    read = AuditEvent.objects.filter(action="case.view", object_id=str(case.pk)).latest("seq")
+    assert len(read.data["persons"]) == 2
 
 
 def test_bad_event_input_is_explained(client, org, case):
