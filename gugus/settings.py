@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gugus.accounts",
     "gugus.audit",
     "gugus.cases",
+    "gugus.care",
     "gugus.imports",
     "gugus.linkage",
     "gugus.watch",
