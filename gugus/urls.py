@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("", include("gugus.accounts.urls")),
     path("", include("gugus.cases.urls")),
+    path("", include("gugus.imports.urls")),
     path("", include("gugus.care.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),

@@ -23,7 +23,7 @@ from gugus.audit.actions import record_event
 from gugus.cases import actions as cases
 from gugus.cases.models import Case, ParticipantRole
 from gugus.core.errors import GugusError, PermissionDenied
-from gugus.imports import selectors
+from gugus.imports import report, selectors
 from gugus.imports.convert import convert_row, fingerprint
 from gugus.imports.models import BatchStatus, ImportBatch, ImportedRow, ImportFile, ImportMapping
 from gugus.imports.reading import ReadError, Sheet, read_sheet
@@ -295,6 +295,22 @@ def _land(state: _Run, line: int, values: dict) -> _Landed:
     elif values.get("perpetrator_phone"):
         raise GugusError(_("A perpetrator's phone without the perpetrator's name."), field="perpetrator_phone")
     return _Landed(result=result, person=person, case=case)
+
+
+# --- bad rows ------------------------------------------------------------------------------------------------
+
+def export_bad_rows(*, actor, batch: ImportBatch, file_format: str) -> tuple[bytes, str]:
+    """The failed rows with an "error" column, for correction and a new import. The download is audited
+    (it holds identities): the number of rows, never their contents."""
+    _require(actor)
+    header, rows = report.bad_rows(batch, load_sheet(batch))
+    if file_format == "xlsx":
+        body, content_type = report.as_xlsx(header, rows), report.XLSX_TYPE
+    else:
+        body, content_type = report.as_csv(header, rows), report.CSV_TYPE
+    record_event(actor=actor, action="import.bad_rows_download", object_type=ImportBatch.OBJECT_TYPE,
+                 object_id=batch.pk, data={"rows": len(rows), "format": file_format})
+    return body, content_type
 
 
 # --- files ---------------------------------------------------------------------------------------------------

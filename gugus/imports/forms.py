@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from gugus.imports.targets import targets
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (XLSX or CSV)"),
+                           help_text=_("One row per victim, with a header row. Old .xls files: save as .xlsx first."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}))
+
+
+class MappingForm(forms.Form):
+    """One choice per import target: which column of the file feeds it (or none)."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = get_language() or "id"
+        choices = [("", _("— not in this file —"))] + [(h, h) for h in headers if h]
+        for t in targets():
+            self.fields[t.name] = forms.ChoiceField(label=t.label(lang), choices=choices, required=False)
+        self.fields["save_as"] = forms.CharField(
+            label=_("Save this mapping as (optional)"), max_length=100, required=False,
+            help_text=_("Your agency's next files with the same columns will use it automatically."))
+
+    def columns(self) -> dict[str, str]:
+        return {t.name: self.cleaned_data.get(t.name) or "" for t in targets()}
