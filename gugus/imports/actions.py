@@ -52,12 +52,13 @@ def _require(actor) -> None:
 
 # --- upload and mapping --------------------------------------------------------------------------------------
 
-def upload(*, actor, file_name: str, content: bytes) -> ImportBatch:
+def upload(*, actor, file_name: str, content: bytes, header_line: int | None = None) -> ImportBatch:
     """Reads the file (refusing what cannot be read), keeps it encrypted, and proposes a column mapping:
-    the agency's saved mapping whose columns are all in the file, else one suggested from the headers."""
+    the agency's saved mapping whose columns are all in the file, else one suggested from the headers.
+    The header row is found automatically unless ``header_line`` names it."""
     _require(actor)
     try:
-        sheet = read_sheet(file_name, content)
+        sheet = read_sheet(file_name, content, header_line=header_line)
     except ReadError as exc:
         raise GugusError(str(exc), field="file") from None
     saved = selectors.mapping_for_headers(actor, sheet.headers)
