@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gugus.imports",
     "gugus.linkage",
     "gugus.watch",
+    "gugus.plans",
 ]
 
 MIDDLEWARE = [
