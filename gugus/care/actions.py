@@ -641,8 +641,8 @@ def add_repatriation_leg(*, actor, repatriation: Repatriation, stage: str, from_
                          escort_agency: Agency | None = None, departed_on=None, arrived_on=None,
                          handed_to_agency: Agency | None = None, handed_to_name: str = "", handed_over_on=None,
                          note: str = "") -> RepatriationLeg:
-    """A leg of the journey with its handover. Departure starts the repatriation service; the handover in the
-    home region delivers it."""
+    """A leg of the journey with its handover. Departure starts the repatriation service; the handover at the
+    end of the leg into the home region delivers it."""
     _require_care(actor)
     _require_case(actor, repatriation.case)
     if stage not in LegStage.values:
@@ -668,7 +668,7 @@ def add_repatriation_leg(*, actor, repatriation: Repatriation, stage: str, from_
             if start and service.status in ("requested", "accepted"):
                 service.save(update_fields=[*_set_status(service, "in_progress", max(start, service.requested_on)),
                                             "updated_at"])
-            if stage == LegStage.HOME and handed and service.status == "in_progress":
+            if stage in (LegStage.ARRIVAL, LegStage.HOME) and handed and service.status == "in_progress":
                 service.save(update_fields=[*_set_status(service, "delivered", handed), "updated_at"])
         _audit(actor, "repatriation.leg", repatriation.case, repatriation=repatriation.pk, leg=leg.pk, stage=stage,
                handed_to=handed_to_agency.pk if handed_to_agency else None)
