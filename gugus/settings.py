@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "gugus.imports",
     "gugus.linkage",
     "gugus.watch",
+    "gugus.portal",
     "gugus.plans",
+    "gugus.stats",
 ]
 
 MIDDLEWARE = [
