@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "gugus.watch",
     "gugus.portal",
     "gugus.plans",
-    "gugus.stats",
 ]
 
 MIDDLEWARE = [
