@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gugus.audit.actions import record_event
@@ -28,7 +29,7 @@ from gugus.imports.convert import convert_row, fingerprint
 from gugus.imports.models import BatchStatus, ImportBatch, ImportedRow, ImportFile, ImportMapping
 from gugus.imports.reading import ReadError, Sheet, read_sheet
 from gugus.imports.selectors import PlaceResolver
-from gugus.imports.targets import suggest_mapping, target_names, targets
+from gugus.imports.targets import suggest_mapping, target, target_names, targets
 from gugus.linkage.prepare import normalise_name
 
 # Tests set this to a function called after each committed row (to simulate a crash halfway).
@@ -209,9 +210,13 @@ def run(*, actor, batch: ImportBatch, dry_run: bool, progress: Callable[[int, in
     return batch
 
 
-def _issue(batch: ImportBatch, line: int, target: str | None, message: str, level: str) -> dict:
-    return {"line": line, "field": target or "", "column": batch.mapping.get(target or "", ""),
-            "message": message, "level": level}
+def _issue(batch: ImportBatch, line: int, name: str | None, message: str, level: str) -> dict:
+    """One problem of one row. ``column`` is the file's header of the field, or the field's label in
+    brackets when no column feeds it (e.g. a new case needs a report date and none was mapped)."""
+    column = batch.mapping.get(name or "", "")
+    if not column and name in target_names():
+        column = f"({target(name).label(get_language() or 'id')})"
+    return {"line": line, "field": name or "", "column": column, "message": message, "level": level}
 
 
 def _import_row(state: _Run, line: int, record: dict) -> RowOutcome:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gugus.imports.reading import MAX_BYTES
 from gugus.imports.targets import targets
 
 
@@ -11,6 +12,13 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (XLSX or CSV)"),
                            help_text=_("One row per victim, with a header row. Old .xls files: save as .xlsx first."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB: split it into smaller files.")
+                                        % {"mb": MAX_BYTES // (1024 * 1024)})
+        return upload
 
 
 class MappingForm(forms.Form):

@@ -202,3 +202,25 @@ def test_mapping_must_name_the_victim_and_existing_columns(org):
         actions.set_mapping(actor=org.malang_investigator, batch=batch,
                             columns={"victim_name": "Nama Korban", "reported_on": "Tanggal Kejadian"})
     assert err.value.field == "reported_on"
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("17/08/2024", dt.date(2024, 8, 17)), ("17-08-24", dt.date(2024, 8, 17)), ("2024-08-17", dt.date(2024, 8, 17)),
+    ("17 Agustus 2024", dt.date(2024, 8, 17)), ("1-Des-2023", dt.date(2023, 12, 1)),
+    (dt.datetime(2024, 8, 17, 0, 0), dt.date(2024, 8, 17)), (45521, dt.date(2024, 8, 17)), ("", None)])
+def test_dates_as_agencies_write_them(cell, expected):
+    from gugus.imports.convert import parse_date
+
+    assert parse_date(cell, "reported_on") == expected
+
+
+def test_region_names_resolve_within_the_agency_and_ambiguity_is_explained(org):
+    from gugus.imports.selectors import AmbiguousName, PlaceResolver
+
+    malang = PlaceResolver(org.malang_investigator.jurisdiction)
+    assert malang.region("Kab. Malang") == "35.07" and malang.region("KOTA MALANG") == "35.73"
+    assert malang.region("Malang") == "35.07" and malang.region("3507") == "35.07"
+    assert malang.region("Lombok Timur") == "52.03" and malang.region("Atlantis") is None
+    with pytest.raises(AmbiguousName):
+        PlaceResolver(org.jatim_supervisor.jurisdiction).region("Malang")  # Kab. and Kota Malang: both in Jatim
+    assert malang.country("Arab Saudi") == "SA" and malang.country("KHM") == "KH" and malang.country("x") is None
