@@ -95,8 +95,8 @@ def _kinds(codes: Iterable[str], field: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _audit(actor, action: str, case: Case, **data) -> None:
-    record_event(actor=actor, action=f"care.{action}", object_type=Case.OBJECT_TYPE, object_id=case.pk, data=data)
+def _audit(actor, event: str, case: Case, /, **data) -> None:
+    record_event(actor=actor, action=f"care.{event}", object_type=Case.OBJECT_TYPE, object_id=case.pk, data=data)
 
 
 # --- notifications --------------------------------------------------------------------------------------------
