@@ -320,7 +320,7 @@ def stage_path(rng: random.Random, end: str | None) -> list[str]:
         return [*MAIN_PATH[:rng.choice((1, 2, 3))], "dihentikan"]
     path: list[str] = []
     for code in MAIN_PATH:
-        if code == "penyelidikan" and rng.random() < 0.2:
+        if code == "penyelidikan" and end != code and rng.random() < 0.2:
             continue  # straight from the report to the investigation
         if code == "p21" and rng.random() < 0.3:
             path += ["p18_p19", "penyidikan", "berkas_dikirim"]  # the file came back once (P-19)
