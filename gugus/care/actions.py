@@ -212,11 +212,23 @@ def request_service(*, actor, victim: Participant, kind: str, requested_on=None,
     return service
 
 
-def _may_change_service(actor, service: Service) -> bool:
-    if not actor.agency_id:
-        return False
-    return actor.agency_id in (service.provider_agency_id, service.requesting_agency_id,
-                               service.case.owner_agency_id)
+def _related(actor, service: Service) -> bool:
+    return bool(actor.agency_id) and actor.agency_id in (service.provider_agency_id, service.requesting_agency_id,
+                                                         service.case.owner_agency_id)
+
+
+def allowed_moves(actor, service: Service) -> list[str]:
+    """The statuses ``actor`` may move ``service`` to. A provider in Gugus answers for itself (accepts, gives,
+    declines); the requesting agency or the case's owner may only withdraw the request or renew it, and
+    moves a service without a provider in Gugus itself."""
+    if not can_care(actor) or not actor.agency_id:
+        return []
+    moves = list(rules().statuses[service.status].next)
+    if actor.agency_id == service.provider_agency_id:
+        return moves
+    if actor.agency_id in (service.requesting_agency_id, service.case.owner_agency_id):
+        return [m for m in moves if m in ("not_needed", "requested")] if service.provider_agency_id else moves
+    return []
 
 
 def _set_status(service: Service, status: str, day: dt.date) -> list[str]:
@@ -246,11 +258,11 @@ def change_service_status(*, actor, service: Service, status: str, on=None, note
     _require_care(actor)
     if actor.agency_id != service.provider_agency_id:  # a provider may not see the case (no consent)
         _require_case(actor, service.case)
-    if not _may_change_service(actor, service):
+    if not _related(actor, service):
         raise NotFound()
     if status not in rules().statuses:
         raise GugusError(_("Unknown status."), field="status")
-    if not rules().can_move(service.status, status):
+    if status not in allowed_moves(actor, service):
         raise GugusError(_("A service cannot move from “%(old)s” to “%(new)s”.") % {
             "old": rules().statuses[service.status].label(), "new": rules().statuses[status].label()},
             field="status")

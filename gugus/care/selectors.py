@@ -15,7 +15,7 @@ from django.utils import timezone
 from gugus.accounts.models import Agency
 from gugus.accounts.scope import scoped
 from gugus.care import notify
-from gugus.care.actions import deadline_state, identity_blockers, identity_consent
+from gugus.care.actions import allowed_moves, deadline_state, identity_blockers, identity_consent
 from gugus.care.models import (
     ClosureRequest,
     Consent,
@@ -87,6 +87,13 @@ def case_is_visible(user, case_id: int) -> bool:
     return cases_visible_to(user).filter(pk=case_id).exists()
 
 
+def services_of_referral(user, referral: Referral) -> list[Service]:
+    items = list(referral.services.select_related("provider_agency", "case"))
+    for s in items:
+        s.moves = [(m, rules().statuses[m].label()) for m in allowed_moves(user, s)]
+    return items
+
+
 def get_service(user, pk) -> Service:
     try:
         pk = int(pk)
@@ -139,6 +146,8 @@ def case_care(user, case: Case, today: dt.date | None = None) -> dict:
     for s in Service.objects.filter(case=case).select_related("provider_agency", "plan", "referral"):
         s.state = deadline_state(s, today)
         s.days_left = (s.deadline - today).days if s.deadline else None
+        s.case = case
+        s.moves = [(m, rules().statuses[m].label()) for m in allowed_moves(user, s)]
         services[s.plan.victim_id].append(s)
     consents = defaultdict(list)
     for c in Consent.objects.filter(case=case).prefetch_related("agencies"):

@@ -196,7 +196,7 @@ def _post_on(getter, fallback):
 def service_status(request, service):
     form = ServiceStatusForm(request.POST, current=service.status)
     if not form.is_valid():
-        raise GugusError(_("Choose an allowed status."))
+        raise GugusError(_("This move is not allowed for this service."))
     actions.change_service_status(actor=request.user, service=service, **form.cleaned_data)
     return _("Service updated.")
 
@@ -265,7 +265,7 @@ def referral_detail(request, pk):
     user = request.user
     return render(request, "care/referral_detail.html", {
         "referral": referral, "case_visible": selectors.case_is_visible(user, referral.case_id),
-        "services": referral.services.select_related("provider_agency"),
+        "services": selectors.services_of_referral(user, referral),
         "is_receiver": user.agency_id == referral.to_agency_id, "is_sender": user.agency_id == referral.from_agency_id,
         "can_care": actions.can_care(user), "answer_form": AnswerForm(), "statuses": rules().statuses,
         "kinds": rules().kinds, "unread": selectors.unread_count(user),

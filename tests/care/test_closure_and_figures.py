@@ -156,8 +156,13 @@ def test_services_page_and_forms(client, care_org, case_and_victim):
     page = client.get(url).content.decode()
     assert 'datetime="2024-03-12"' in page and "Rujuk ke UPTD" in page
     service = Service.objects.get()
-    moved = client.post(reverse("care:service_status", args=[service.pk]), {"status": "in_progress"})
-    assert moved.status_code == 302
+    # The provider (UPTD) answers for itself; the requester may only withdraw the request.
+    refused = client.post(reverse("care:service_status", args=[service.pk]), {"status": "in_progress"})
+    service.refresh_from_db()
+    assert refused.status_code == 302 and service.status == "requested"
+    client.post(reverse("care:service_status", args=[service.pk]), {"status": "not_needed", "note": "dobel"})
+    service.refresh_from_db()
+    assert service.status == "not_needed"
     client.logout()
     sign_in(client, care_org.blitar_investigator)
     assert client.get(url).status_code == 404

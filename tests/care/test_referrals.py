@@ -239,7 +239,7 @@ def test_referral_pages_send_accept_and_open_the_case(client, care_org, case_and
 def test_inbox_queries_do_not_grow_with_referrals(client, care_org, django_assert_max_num_queries):
     sender = care_org.malang_investigator
     for i in range(6):
-        _case, victim = open_case(sender, victim_name=f"Korban {i}", birth_date="1990-01-0%d" % (i + 1))
+        _case, victim = open_case(sender, victim_name=f"Korban {i}", birth_date=f"1990-01-0{i + 1}")
         refer(sender, victim, care_org.kbri)
     sign_in(client, care_org.kbri_staff)
     with django_assert_max_num_queries(20):
