@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("gugus.cases.urls")),
     path("", include("gugus.imports.urls")),
     path("", include("gugus.care.urls")),
+    path("", include("gugus.plans.urls")),
     path("portal/", include("gugus.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
