@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gugus.watch",
     "gugus.portal",
     "gugus.plans",
+    "gugus.stats",
 ]
 
 MIDDLEWARE = [

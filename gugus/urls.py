@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("gugus.care.urls")),
     path("", include("gugus.plans.urls")),
     path("portal/", include("gugus.portal.urls")),
+    path("", include("gugus.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("api/v1/", include(router.urls)),

@@ -1,0 +1,47 @@
+"""The statistics summary: counts by region × month × dimension × value, at three levels.
+
+Level 2 holds one row per kab/kota (``region_code`` "35.07"; cases filed at province level sit in a
+bucket named by the province code, national cases in the bucket ""), level 1 the province sums and level 0
+the national sums, so a dashboard at any level reads a few thousand rows whatever the size of the registry.
+Only :mod:`gugus.stats.actions` writes these rows; dashboards read nothing else.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class StatCell(models.Model):
+    class Level(models.IntegerChoices):
+        NATIONAL = 0, "national"
+        PROVINCE = 1, "province"
+        REGENCY = 2, "regency"
+
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    region_code = models.CharField(max_length=13)
+    province_code = models.CharField(max_length=2)
+    period = models.DateField()  # first day of the month the case was reported
+    dimension = models.CharField(max_length=32)
+    value = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)  # rupiah, for restitution
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "region_code", "period", "dimension", "value"],
+                                               name="stat_cell_unique")]
+        indexes = [
+            models.Index(fields=["level", "region_code", "dimension", "period"], name="stat_cell_region"),
+            models.Index(fields=["level", "province_code", "dimension", "period"], name="stat_cell_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code or 'ID'} {self.period:%Y-%m} {self.dimension}={self.value}: {self.count}"
+
+
+class StatLock(models.Model):
+    """One row, locked while the summary changes, so concurrent refreshes apply their deltas in turn."""
+
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"stats refreshed at {self.refreshed_at}"
