@@ -77,12 +77,12 @@ class ProgressForm(forms.Form):
     interventions = forms.CharField(label=_("Interventions needed"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))
     budget_realised_rupiah = forms.IntegerField(label=_("Budget spent (Rp)"), min_value=0, required=False)
-    evidence = forms.FileField(label=_("Evidence"), required=False,
-                               help_text=_("PDF, JPEG, PNG or XLSX, at most %(mb)s MB.")
-                               % {"mb": config.rules().max_upload_bytes // 1_048_576})
+    evidence = forms.FileField(label=_("Evidence"), required=False)
 
     def __init__(self, *args, years, indicators, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _("PDF, JPEG, PNG or XLSX, at most %(mb)s MB.") % {
+            "mb": config.rules().max_upload_bytes // 1_048_576}
         self.fields["year"].choices = [(y, y) for y in years]
         self.typed = [i for i in indicators if not i.computed]
         for indicator in self.typed:
