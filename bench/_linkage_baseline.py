@@ -14,12 +14,26 @@ from pathlib import Path
 from typing import Any
 
 FILE_COLUMNS = (
-    "record_id", "source", "full_name", "nik", "birth_date", "sex", "origin_region", "phone",
+    "record_id",
+    "source",
+    "full_name",
+    "nik",
+    "birth_date",
+    "sex",
+    "origin_region",
+    "phone",
     "passport",
 )
 FEBRL_COLUMNS = (
-    "given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode",
-    "state", "date_of_birth",
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
 )
 # The same training budget as the Gugus engine (data/engine.toml), so the comparison is fair.
 U_MAX_PAIRS = 5e6
@@ -101,8 +115,9 @@ def run(input_csv: str, output_csv: str, *, kind: str, threads: int, memory_limi
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=42)
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    pairs = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
     predictions = linker.inference.predict(threshold_match_probability=0.5)
-    pairs = con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95
     )
@@ -144,9 +159,19 @@ def write_febrl_csv(frames: list[Any], path: Path) -> list[str]:
             for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
                 clean = {k: ("" if v != v or v is None else str(v).strip()) for k, v in row.items()}
                 name = " ".join(p for p in (clean["given_name"], clean["surname"]) if p)
-                writer.writerow((
-                    rec_id, "febrl", name, "", _iso(clean["date_of_birth"]), "", "", "", "",
-                    *(clean[c] for c in FEBRL_COLUMNS),
-                ))
+                writer.writerow(
+                    (
+                        rec_id,
+                        "febrl",
+                        name,
+                        "",
+                        _iso(clean["date_of_birth"]),
+                        "",
+                        "",
+                        "",
+                        "",
+                        *(clean[c] for c in FEBRL_COLUMNS),
+                    )
+                )
                 truth.append(rec_id.split("-")[1])
     return truth

@@ -45,6 +45,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _gugus_worker(input_csv: str, output_csv: str, threads: int, memory_limit: str, queue: Any) -> None:
     from gugus.linkage.filemode import link_file
 
@@ -55,19 +60,28 @@ def _gugus_worker(input_csv: str, output_csv: str, threads: int, memory_limit: s
         options=EngineOptions(threads=threads, memory_limit=memory_limit),
         progress=lambda m: print(f"  [gugus] {m}", file=sys.stderr, flush=True),
     )
+    queue.put(
+        {
+            "wall": time.perf_counter() - start,
+            "rss_mb": _peak_rss_mb(),
+            "cpu": _cpu_seconds(),
+            "load": os.getloadavg()[0],
+            "pairs": result.stats.blocked_pairs,
+            "timings": result.stats.timings,
+        }
+    )
+
+
+def _baseline_worker(input_csv: str, output_csv: str, threads: int, memory_limit: str, kind: str, queue: Any) -> None:
+    start = time.perf_counter()
+    pairs = baseline.run(input_csv, output_csv, kind=kind, threads=threads, memory_limit=memory_limit)
     queue.put({
         "wall": time.perf_counter() - start,
         "rss_mb": _peak_rss_mb(),
-        "pairs": result.stats.blocked_pairs,
-        "timings": result.stats.timings,
+        "cpu": _cpu_seconds(),
+        "load": os.getloadavg()[0],
+        "pairs": pairs,
     })
-
-
-def _baseline_worker(input_csv: str, output_csv: str, threads: int, memory_limit: str, kind: str,
-                     queue: Any) -> None:
-    start = time.perf_counter()
-    pairs = baseline.run(input_csv, output_csv, kind=kind, threads=threads, memory_limit=memory_limit)
-    queue.put({"wall": time.perf_counter() - start, "rss_mb": _peak_rss_mb(), "pairs": pairs})
 
 
 def _in_process(target: Any, *args: Any) -> dict[str, Any]:
@@ -92,8 +106,9 @@ def _score(output_csv: Path, truth: list[str]) -> dict[str, float]:
     return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}
 
 
-def _run_pair(label: str, input_csv: Path, truth: list[str], workdir: Path, args: argparse.Namespace,
-              baseline_kind: str) -> list[dict[str, Any]]:
+def _run_pair(
+    label: str, input_csv: Path, truth: list[str], workdir: Path, args: argparse.Namespace, baseline_kind: str
+) -> list[dict[str, Any]]:
     rows = []
     for name, target, extra in (
         ("Gugus engine", _gugus_worker, ()),
@@ -106,7 +121,8 @@ def _run_pair(label: str, input_csv: Path, truth: list[str], workdir: Path, args
         print(
             f"{label}: {name}: P={row['precision']:.4f} R={row['recall']:.4f} F1={row['f1']:.4f} "
             f"time={row['wall']:.1f}s rss={row['rss_mb']:.0f}MB",
-            file=sys.stderr, flush=True,
+            file=sys.stderr,
+            flush=True,
         )
         rows.append(row)
     return rows
@@ -162,15 +178,18 @@ def _markdown(rows: list[dict[str, Any]], args: argparse.Namespace, command: str
         f"- Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- Pairwise scores over record pairs in the same cluster; time is the whole file-mode run "
         "(read CSV → prepare → block → train → predict → cluster → write CSV); memory is the peak RSS "
-        "of the process that ran it.",
+        "of the process that ran it; CPU time is that process's user + system time, and \"load after\" "
+        "the 1-minute load average when it finished (other work on the machine slows the wall time).",
+        "- pairs: candidate pairs produced by each pipeline's blocking rules.",
         "",
-        "| data | pipeline | precision | recall | F1 | wall time | peak RSS | candidate pairs |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| data | pipeline | precision | recall | F1 | wall time | CPU time | load after | peak RSS | pairs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['data']} | {r['pipeline']} | {r['precision']:.4f} | {r['recall']:.4f} | "
-            f"{r['f1']:.4f} | {r['wall']:.1f} s | {r['rss_mb'] / 1024:.2f} GiB | {r['pairs']:,} |"
+            f"{r['f1']:.4f} | {r['wall']:.1f} s | {r['cpu']:.1f} s | {r['load']:.1f} | "
+            f"{r['rss_mb'] / 1024:.2f} GiB | {r['pairs']:,} |"
         )
     ratios = []
     by_data: dict[str, dict[str, dict[str, Any]]] = {}
@@ -201,8 +220,7 @@ def write_section(text: str, path: Path = DOCS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.linkage", description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, action="append",
-                        help="data size; repeat for several (default 100000)")
+    parser.add_argument("--records", type=int, action="append", help="data size; repeat for several (default 100000)")
     parser.add_argument("--seed", type=int, default=HELD_OUT_SEED, help="generator seed (held out)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="6GB")
@@ -222,8 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generating {size:,} records (seed {args.seed}) …", file=sys.stderr, flush=True)
             synthetic.write_csv(path, size, seed=args.seed)
             truth = _read_column(path, "person_id")
-            rows += _run_pair(f"Indonesian synthetic, {size:,} records", path, truth, workdir, args,
-                              "indonesian")
+            rows += _run_pair(f"Indonesian synthetic, {size:,} records", path, truth, workdir, args, "indonesian")
         if not args.no_febrl:
             for label, path, truth in _febrl_sets(workdir):
                 rows += _run_pair(f"{label}, {len(truth):,} records", path, truth, workdir, args, "febrl")

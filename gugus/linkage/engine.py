@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
@@ -157,7 +158,8 @@ class LinkageEngine:
         self._table: Any = None
         self._predictions: Any = None
         self.stats = LinkStats()
-        logging.getLogger("splink").setLevel(logging.WARNING)
+        # Splink warns about untrained levels on small inputs; progress says what matters.
+        logging.getLogger("splink").setLevel(logging.ERROR)
 
     # -- steps -----------------------------------------------------------------------------------
     def prepare(self, rows: Iterable[Mapping[str, Any]], *, total: int | None = None) -> int:
@@ -180,10 +182,13 @@ class LinkageEngine:
         if count == 0:
             raise LinkageError("No records to link.")
         table = pa.table(
-            {"unique_id": pa.array(range(count), pa.int64()), **{
-                c: pa.array(columns[c], pa.list_(pa.string()) if c == "name_tokens" else pa.string())
-                for c in PREPARED_COLUMNS
-            }}
+            {
+                "unique_id": pa.array(range(count), pa.int64()),
+                **{
+                    c: pa.array(columns[c], pa.list_(pa.string()) if c == "name_tokens" else pa.string())
+                    for c in PREPARED_COLUMNS
+                },
+            }
         )
         self.db_api = self._factory(self.options)
         self._table = self._with_rare_key(table)
@@ -232,10 +237,14 @@ class LinkageEngine:
         self._require(self._table, "prepare")
         self.linker = Linker(self._table, copy.deepcopy(self.settings), log_level=None)
         pairs = self.linker.inference.compute_blocked_pairs_for_predict()
-        self.stats.blocked_pairs = int(
-            # Table names below are Splink's own, never user input.
-            self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]  # noqa: S608
-        ) if self.backend == "duckdb" else -1
+        self.stats.blocked_pairs = (
+            int(
+                # Table names below are Splink's own, never user input.
+                self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]  # noqa: S608
+            )
+            if self.backend == "duckdb"
+            else -1
+        )
         self._progress(f"block: {self.stats.blocked_pairs:,} candidate pairs")
         return self.stats.blocked_pairs
 
@@ -253,17 +262,23 @@ class LinkageEngine:
 
         cfg = self.config["train"]
         training = self.linker.training
-        try:
-            training.estimate_probability_two_random_records_match(
-                list(cfg["deterministic_rules"]), recall=float(cfg["deterministic_recall"])
-            )
-        except (SplinkException, ZeroDivisionError, ValueError) as exc:
-            # No record pair passes the strict rules (e.g. a file without NIKs): keep the prior
-            # written in the settings.
-            self._progress(f"train: prior kept from settings ({exc.__class__.__name__})")
-        training.estimate_u_using_random_sampling(
-            max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"])
-        )
+        default_prior = float(self.settings["probability_two_random_records_match"])
+        for rules_key, recall_key in (
+            ("deterministic_rules", "deterministic_recall"),
+            ("fallback_rules", "fallback_recall"),
+        ):
+            # A rule set that finds no pair leaves the prior at 0 or raises: try the next one.
+            with contextlib.suppress(SplinkException, ZeroDivisionError, ValueError):
+                training.estimate_probability_two_random_records_match(
+                    list(cfg[rules_key]), recall=float(cfg[recall_key])
+                )
+            if 0 < self._prior() < 1:
+                break
+        else:
+            # No pair passes any strict rule (tiny file, no shared NIK or name + birth date).
+            self.linker._settings_obj._probability_two_random_records_match = default_prior
+        self._progress(f"train: prior match probability {self._prior():.3g}")
+        training.estimate_u_using_random_sampling(max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"]))
         self._progress("train: u probabilities estimated")
         # Sampling EM pairs only pays off on large inputs; on small ones it can sample nothing.
         em_max_pairs = float(cfg["em_max_pairs"]) if self.stats.records > int(cfg["em_sample_above"]) else None
@@ -363,6 +378,9 @@ class LinkageEngine:
             for level in comparison["comparison_levels"]
             if level.get("tf_adjustment_column")
         }
+
+    def _prior(self) -> float:
+        return float(self.linker._settings_obj._probability_two_random_records_match)
 
     @staticmethod
     def _require(value: Any, step: str) -> None:

@@ -18,7 +18,14 @@ from gugus.linkage.engine import EngineOptions, LinkageEngine, LinkStats
 from gugus.linkage.prepare import parse_birth_date
 
 INPUT_COLUMNS = (
-    "record_id", "source", "full_name", "nik", "birth_date", "sex", "origin_region", "phone",
+    "record_id",
+    "source",
+    "full_name",
+    "nik",
+    "birth_date",
+    "sex",
+    "origin_region",
+    "phone",
     "passport",
 )
 REQUIRED_COLUMNS = INPUT_COLUMNS
@@ -75,9 +82,7 @@ def read_records(path: str | Path) -> tuple[list[dict[str, str]], int]:
             for line, values in enumerate(reader, start=2):
                 if not any(v.strip() for v in values):
                     continue
-                row = {
-                    c: (values[i].strip() if i < len(values) else "") for c, i in index.items()
-                }
+                row = {c: (values[i].strip() if i < len(values) else "") for c, i in index.items()}
                 record_id = row["record_id"]
                 if not record_id:
                     raise InputError(f"{path}, line {line}: record_id is blank.")

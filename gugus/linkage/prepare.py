@@ -52,9 +52,7 @@ def _rules() -> _NameRules:
     spelling = data["spelling"]["old_to_new"]
     # Longest first, so "dj" wins over "j" in the single left-to-right pass.
     pattern = re.compile("|".join(sorted(map(re.escape, spelling), key=len, reverse=True)))
-    birth_order = {
-        name: group[0] for group in data["balinese"]["birth_order"] for name in group
-    }
+    birth_order = {name: group[0] for group in data["balinese"]["birth_order"] for name in group}
     return _NameRules(
         prefix_titles=frozenset(data["titles"]["prefix"]),
         suffix_titles=frozenset(data["titles"]["suffix"]),
@@ -235,12 +233,11 @@ def nik_distance_at_most_one(a: str | None, b: str | None) -> bool:
         diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[
-            diff[0]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if abs(len(a) - len(b)) != 1:
         return False
     short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def normalise_phone(raw: str | None) -> str | None:
@@ -298,21 +295,31 @@ def parse_birth_date(raw: str | None) -> str | None:
 
 
 _SEX = {
-    "l": "L", "lk": "L", "laki": "L", "lakilaki": "L", "pria": "L", "m": "L", "male": "L",
-    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "w": "P", "f": "P", "female": "P",
+    "l": "L",
+    "lk": "L",
+    "laki": "L",
+    "lakilaki": "L",
+    "pria": "L",
+    "m": "L",
+    "male": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "w": "P",
+    "f": "P",
+    "female": "P",
 }
 
 
 def normalise_sex(raw: str | None) -> str | None:
-    """"L" (laki-laki) or "P" (perempuan) from the usual Indonesian and English spellings."""
+    """ "L" (laki-laki) or "P" (perempuan) from the usual Indonesian and English spellings."""
     if raw is None:
         return None
     return _SEX.get(re.sub(r"[^a-z]", "", str(raw).lower()))
 
 
-_REGION_PREFIX = re.compile(
-    r"^(provinsi|prov|propinsi|kabupaten|kab|kota administrasi|kota adm|kota)\.?\s+"
-)
+_REGION_PREFIX = re.compile(r"^(provinsi|prov|propinsi|kabupaten|kab|kota administrasi|kota adm|kota)\.?\s+")
 
 
 def _region_name_key(name: str) -> str:

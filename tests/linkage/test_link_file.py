@@ -98,9 +98,12 @@ def test_command_exits_non_zero_from_the_console(tmp_path):
 
     path = tmp_path / "in.csv"
     path.write_text("record_id\nA1\n", encoding="utf-8")
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "gugus", "link-file", str(path), "--output", str(tmp_path / "o.csv")],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode != 0
     assert "lacks column" in proc.stderr

@@ -115,8 +115,15 @@ def test_nik_distance_at_most_one():
 
 @pytest.mark.parametrize(
     "raw",
-    ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "62812-3456-7890", "812 3456 7890",
-     "(0812) 3456 7890", "0062 812 3456 7890"],
+    [
+        "081234567890",
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "62812-3456-7890",
+        "812 3456 7890",
+        "(0812) 3456 7890",
+        "0062 812 3456 7890",
+    ],
 )
 def test_normalise_phone_to_plus62(raw):
     assert normalise_phone(raw) == "+6281234567890"
@@ -137,10 +144,21 @@ def test_normalise_passport():
 @pytest.mark.parametrize(
     ("raw", "code"),
     [
-        ("3507", "3507"), ("35.07", "3507"), ("35.07.12", "3507"), ("35", "35"),
-        ("Kabupaten Malang", "3507"), ("Kab. Malang", "3507"), ("MALANG", "3507"),
-        ("Kota Malang", "3573"), ("Jawa Timur", "35"), ("Kota Kupang", "5371"),
-        ("Lombok Timur", "5203"), ("NTB", "52"), ("Atlantis", None), ("99", None), ("", None),
+        ("3507", "3507"),
+        ("35.07", "3507"),
+        ("35.07.12", "3507"),
+        ("35", "35"),
+        ("Kabupaten Malang", "3507"),
+        ("Kab. Malang", "3507"),
+        ("MALANG", "3507"),
+        ("Kota Malang", "3573"),
+        ("Jawa Timur", "35"),
+        ("Kota Kupang", "5371"),
+        ("Lombok Timur", "5203"),
+        ("NTB", "52"),
+        ("Atlantis", None),
+        ("99", None),
+        ("", None),
     ],
 )
 def test_resolve_region_from_code_or_name(raw, code):

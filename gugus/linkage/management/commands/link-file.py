@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("input", help="CSV file of person records")
         parser.add_argument("--output", "-o", required=True, help="CSV file to write")
         parser.add_argument(
-            "--threshold", type=float, default=default,
+            "--threshold",
+            type=float,
+            default=default,
             help=f"match probability at which two records join one cluster (default {default})",
         )
         parser.add_argument("--backend", choices=sorted(BACKENDS), default="duckdb")
@@ -51,6 +53,4 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {options['output']}: {exc.strerror or exc}.") from exc
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
-        self.stdout.write(
-            f"{result.records:,} records → {result.clusters:,} persons; written to {options['output']}"
-        )
+        self.stdout.write(f"{result.records:,} records → {result.clusters:,} persons; written to {options['output']}")
