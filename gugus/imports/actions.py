@@ -113,8 +113,13 @@ def set_mapping(*, actor, batch: ImportBatch, columns: dict[str, str], save_as: 
 
 
 def load_sheet(batch: ImportBatch) -> Sheet:
-    content = base64.b64decode(ImportFile.objects.get(batch=batch).content)
-    return read_sheet(batch.file_name, content, header_line=batch.header_line)
+    stored = ImportFile.objects.filter(batch=batch).first()
+    if stored is None:
+        raise GugusError(_("The uploaded file was deleted; upload it again."), field="file")
+    try:
+        return read_sheet(batch.file_name, base64.b64decode(stored.content), header_line=batch.header_line)
+    except ReadError as exc:  # pragma: no cover - it was read once at upload
+        raise GugusError(str(exc), field="file") from None
 
 
 # --- running -------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from gugus.core.views import attach_error, require
 from gugus.imports import actions, selectors
 from gugus.imports.forms import MappingForm, UploadForm
 from gugus.imports.models import ImportBatch, ImportFile
-from gugus.imports.reading import ReadError
 
 ISSUES_PER_PAGE = 100
 
@@ -56,7 +55,7 @@ def import_mapping(request, pk):
             return redirect("imports:import_detail", pk=batch.pk)
     try:
         sheet = actions.load_sheet(batch)
-    except (ImportFile.DoesNotExist, ReadError):
+    except GugusError:
         sheet = None
     columns = [{"header": h, "samples": sheet.samples(h) if sheet else []} for h in batch.headers if h]
     return render(request, "imports/import_mapping.html", {"batch": batch, "form": form, "columns": columns})
@@ -76,8 +75,8 @@ def import_commit(request, pk):
     batch = _batch_or_404(request, pk)
     try:
         batch = actions.run(actor=request.user, batch=batch, dry_run=False)
-    except (GugusError, ImportFile.DoesNotExist) as exc:
-        messages.error(request, getattr(exc, "message", _("The uploaded file was discarded; upload it again.")))
+    except GugusError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("%(landed)d rows imported, %(failed)d with errors, %(skipped)d already imported.")
                          % {k: batch.counts.get(k, 0) for k in ("landed", "failed", "skipped")})

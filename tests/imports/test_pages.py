@@ -81,3 +81,14 @@ def test_another_agency_cannot_see_or_use_the_batch(client, org):
     assert not Person.objects.exists()
     sign_in(client, org.analyst)  # no victim data: no imports either
     assert client.get(reverse("imports:import_list")).status_code == 404
+
+
+def test_the_list_of_imports_costs_the_same_queries_for_many_batches(client, org, django_assert_max_num_queries):
+    from gugus.imports import actions
+
+    for n in range(4):
+        actions.upload(actor=org.malang_investigator, file_name=f"k{n}.csv", content=csv_bytes(GOOD_ROWS[:1]))
+    sign_in(client, org.malang_investigator)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("imports:import_list"))
+    assert page.status_code == 200 and "k3.csv" in page.content.decode()
