@@ -30,15 +30,17 @@ def rupiah(amount: int | None) -> str:
     return "Rp " + f"{int(amount or 0):,}".replace(",", ".")
 
 
-def number(value: Decimal | None) -> str:
-    if value is None:
+def number(value) -> str:
+    """Indonesian style: 1234.5 → "1.234,5"; whole numbers without decimals."""
+    if value is None or value == "":
         return "—"
+    value = Decimal(str(value))
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != value.to_integral() else f"{int(value):,}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{number(value)}%"
+def percent(value) -> str:
+    return "—" if value is None or value == "" else f"{number(value)}%"
 
 
 def title_of(evaluation: Evaluation) -> str:

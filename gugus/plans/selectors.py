@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gugus.accounts.models import TaskForce
 from gugus.accounts.selectors import task_forces_visible_to
+from gugus.audit.actions import record_event
 from gugus.core.errors import NotFound
 from gugus.plans import metrics
 from gugus.plans.access import can_manage, can_view, covers
@@ -127,10 +128,13 @@ def get_indicator(user, pk) -> Indicator:
 
 
 def get_evidence(user, pk) -> Evidence:
+    """One evidence file for ``user``, with the download recorded (evidence may show people)."""
     evidence = (Evidence.objects.filter(pk=_pk(pk), report__activity__in=activities_visible_to(user))
                 .select_related("report", "report__activity").first())
     if evidence is None:
         raise NotFound()
+    record_event(actor=user, action="plan.evidence_download", object_type=ProgressReport.OBJECT_TYPE,
+                 object_id=evidence.report_id, data={"evidence": evidence.pk})
     return evidence
 
 

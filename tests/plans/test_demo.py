@@ -32,3 +32,30 @@ def test_demo_plan_with_progress_overdue_task_and_events(settings, tmp_path, reg
     assert selectors.plans_visible_to(User.objects.get(username="supervisor.jatim")).filter(pk=plan.pk).exists()
     # Lombok Timur, another province, does not.
     assert not selectors.plans_visible_to(User.objects.get(username="penyidik.lotim")).exists()
+
+
+def test_every_page_renders_on_the_demo(client, settings, tmp_path, regions):
+    from django.urls import reverse
+
+    from gugus.core.demo import setup_demo
+    from gugus.plans.models import FollowUp
+    from tests.factories import sign_in
+
+    settings.DATA_DIR = tmp_path
+    setup_demo(persons=0)
+    plan = add_plans_demo()
+    sign_in(client, User.objects.get(username="sekretariat.pusat"))
+    activity = plan.programmes.first().activities.first()
+    meeting = FollowUp.objects.first().meeting
+    urls = [reverse("plans:plan_list"), reverse("plans:plan_detail", args=[plan.pk]) + "?year=2025",
+            reverse("plans:progress", args=[activity.pk]), reverse("plans:indicator_add", args=[activity.pk]),
+            reverse("plans:activity_add", args=[activity.programme_id]), reverse("plans:meeting_list"),
+            reverse("plans:meeting_detail", args=[meeting.pk]), reverse("plans:overdue"),
+            reverse("plans:event_list"), reverse("plans:event_detail", args=[SocialisationEvent.objects.first().pk]),
+            reverse("plans:reach"), reverse("plans:plan_report", args=[plan.pk, 2025, "pdf"])]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(reverse("plans:plan_detail", args=[plan.pk]) + "?year=2025").content.decode()
+    assert "Rp 350.000.000" in page and "115%" in page  # 46 villages against a target of 40
+    assert "Menyusun jadwal pelatihan" in client.get(reverse("plans:overdue")).content.decode()

@@ -61,6 +61,7 @@ def test_agency_reports_progress_with_evidence_and_downloads_it(client, org, tf,
     download = client.get(reverse("plans:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
     assert download["Content-Type"] == "application/pdf" and "attachment" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="plan.evidence_download", actor_id=org.jatim_supervisor.pk).count() == 1
     # A file pretending to be a PDF is refused beside the evidence field.
     response = client.post(reverse("plans:progress", args=[rad.activity.pk]), {
         "year": 2025, "semester": 0, "evidence": SimpleUploadedFile("foto.pdf", b"<html>", "application/pdf")})
