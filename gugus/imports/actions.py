@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from gugus.audit.actions import record_event
 from gugus.cases import actions as cases
 from gugus.cases.models import Case, ParticipantRole
-from gugus.core.errors import GugusError, PermissionDenied
+from gugus.core.errors import GugusError, NotFound, PermissionDenied
 from gugus.imports import report, selectors
 from gugus.imports.convert import convert_row, fingerprint
 from gugus.imports.models import BatchStatus, ImportBatch, ImportedRow, ImportFile, ImportMapping
-from gugus.imports.reading import ReadError, Sheet, read_sheet
+from gugus.imports.reading import ReadError, Sheet, cell_text, read_sheet
 from gugus.imports.selectors import PlaceResolver
 from gugus.imports.targets import suggest_mapping, target, target_names, targets
 from gugus.linkage.prepare import normalise_name
@@ -46,9 +46,12 @@ _EVENT_FIELDS = {"country": "destination_country", "exploitation_types": "exploi
 _PERPETRATOR_FIELDS = {"full_name": "perpetrator_name", "phone": "perpetrator_phone"}
 
 
-def _require(actor) -> None:
+def _require(actor, batch: ImportBatch | None = None) -> None:
+    """The actor may import, and ``batch`` (if given) is their agency's: another's looks missing."""
     if not actor.can(selectors.IMPORT_CAPABILITY) or not actor.agency_id:
         raise PermissionDenied()
+    if batch is not None and batch.agency_id != actor.agency_id:
+        raise NotFound()
 
 
 # --- upload and mapping --------------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ def upload(*, actor, file_name: str, content: bytes, header_line: int | None = N
 def set_mapping(*, actor, batch: ImportBatch, columns: dict[str, str], save_as: str = "") -> ImportBatch:
     """Sets which column feeds which target (``{target: header}``; empty headers are left out). A name in
     ``save_as`` keeps the mapping for the agency's next files."""
-    _require(actor)
+    _require(actor, batch)
     columns = {t: h for t, h in columns.items() if h}
     unknown = set(columns) - set(target_names())
     if unknown:
@@ -162,9 +165,7 @@ def run(*, actor, batch: ImportBatch, dry_run: bool, progress: Callable[[int, in
     Rows already in the ledger (this file or an earlier one with the same rows) are skipped, so running a
     commit again after an interruption completes the rest without duplicates.
     """
-    _require(actor)
-    if batch.agency_id != actor.agency_id:
-        raise PermissionDenied()
+    _require(actor, batch)
     if not batch.mapping:
         raise GugusError(_("Choose the columns first."), field="mapping")
     sheet = load_sheet(batch)
@@ -180,6 +181,8 @@ def run(*, actor, batch: ImportBatch, dry_run: bool, progress: Callable[[int, in
     total = len(sheet.rows)
     for done, (line, values) in enumerate(sheet.rows, start=1):
         record = {name: (values[i] if i < len(values) else None) for name, i in columns.items()}
+        if not any(cell_text(v) for v in record.values()):
+            continue  # e.g. a pre-numbered row with nothing in the mapped columns yet
         outcome = _import_row(state, line, record)
         counts["rows"] += 1
         counts["duplicates" if outcome.status == "duplicate" else outcome.status] += 1
@@ -313,7 +316,7 @@ def _land(state: _Run, line: int, values: dict) -> _Landed:
 def export_bad_rows(*, actor, batch: ImportBatch, file_format: str) -> tuple[bytes, str]:
     """The failed rows with an "error" column, for correction and a new import. The download is audited
     (it holds identities): the number of rows, never their contents."""
-    _require(actor)
+    _require(actor, batch)
     header, rows = report.bad_rows(batch, load_sheet(batch))
     if file_format == "xlsx":
         body, content_type = report.as_xlsx(header, rows), report.XLSX_TYPE
@@ -328,7 +331,7 @@ def export_bad_rows(*, actor, batch: ImportBatch, file_format: str) -> tuple[byt
 
 def discard_file(*, actor, batch: ImportBatch) -> None:
     """Deletes the uploaded file (the counts and the ledger stay); bad rows can no longer be downloaded."""
-    _require(actor)
+    _require(actor, batch)
     with transaction.atomic():
         ImportFile.objects.filter(batch=batch).delete()
         record_event(actor=actor, action="import.discard_file", object_type=ImportBatch.OBJECT_TYPE,

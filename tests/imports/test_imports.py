@@ -224,3 +224,10 @@ def test_region_names_resolve_within_the_agency_and_ambiguity_is_explained(org):
     with pytest.raises(AmbiguousName):
         PlaceResolver(org.jatim_supervisor.jurisdiction).region("Malang")  # Kab. and Kota Malang: both in Jatim
     assert malang.country("Arab Saudi") == "SA" and malang.country("KHM") == "KH" and malang.country("x") is None
+
+
+def test_pre_numbered_empty_rows_are_ignored(org):
+    user = org.malang_investigator
+    empty = [5, "", "", "", "", "", "", "", "", "", "", "", "", "", ""]
+    batch = actions.run(actor=user, batch=upload(user, xlsx([GOOD_ROWS[2], empty, empty])), dry_run=True)
+    assert batch.counts["rows"] == 1 and batch.counts["failed"] == 0 and batch.issues == []
