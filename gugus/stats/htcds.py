@@ -265,6 +265,8 @@ def read_tables(content: bytes, filename: str = "") -> dict[str, list[dict]]:
         except zipfile.BadZipFile:
             raise GugusError(_("This file is neither XLSX, nor ZIP, nor CSV."), field="file") from None
     if not raw:
+        if b"\x00" in content:
+            raise GugusError(_("This file is neither XLSX, nor ZIP, nor CSV."), field="file")
         try:
             raw[PERSON] = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         except UnicodeDecodeError:
@@ -278,7 +280,7 @@ def read_tables(content: bytes, filename: str = "") -> dict[str, list[dict]]:
         header = [known.get(_norm(str(h or "")), str(h or "")) for h in rows[0]]
         tables[table] = [{h: ("" if v is None else str(v).strip()) for h, v in zip(header, row, strict=False)}
                          for row in rows[1:] if any(v not in (None, "") for v in row)]
-    if PERSON not in tables and CASE not in tables:
+    if not tables.get(PERSON) and not tables.get(CASE):
         raise GugusError(_("No HTCDS Person or Case table found in the file."), field="file")
     return tables
 
