@@ -103,3 +103,39 @@ SECRET_RE = re.compile(r'data-testid="secret">([^<]+)<')
 def codes(response) -> tuple[str, str]:
     html = response.content.decode()
     return CODE_RE.search(html).group(1), SECRET_RE.search(html).group(1)
+
+
+@pytest.fixture
+def report_server(request, transactional_db):
+    """A live server for concurrent clients. PostgreSQL: pytest-django's threaded live server (real
+    concurrency). SQLite: the test database lives in memory and its one connection is shared with the
+    server thread, which cannot take concurrent transactions; there the server handles one request at a
+    time (clients still overlap, and double submits still race in the queue)."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection, connections
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    if connection.vendor != "sqlite":
+        yield request.getfixturevalue("live_server").url
+        return
+
+    class SerialServerThread(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+    override = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    for conn in override.values():
+        conn.inc_thread_sharing()
+    thread = SerialServerThread("localhost", StaticFilesHandler, connections_override=override, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://{thread.host}:{thread.port}"
+    finally:
+        thread.terminate()
+        for conn in override.values():
+            conn.dec_thread_sharing()
