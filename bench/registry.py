@@ -120,8 +120,19 @@ def ensure_data(args) -> dict:
         generated_now = time.monotonic() - started
     else:
         _gugus(args, "demo-data", stdout=subprocess.DEVNULL)  # the demo logins file
+    _analyse(vacuum=generated_now is not None)
     event = AuditEvent.objects.filter(action="demo.generate").order_by("-seq").first()
     return {"generated_now_s": generated_now, "generation": event.data if event else {}}
+
+
+def _analyse(vacuum: bool) -> None:
+    """Fresh planner statistics (and, after a bulk load, the visibility map), as autovacuum would leave them."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        for table in ("cases_person", "cases_personidentifier", "cases_case", "cases_participant",
+                      "cases_traffickingevent", "cases_stageentry"):
+            conn.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {table}")
 
 
 def data_size() -> dict:
@@ -333,6 +344,14 @@ def _machine() -> dict:
     return {"cores": os.cpu_count(), "cpu": model, "ram": ram}
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on a shared machine takes cores from the server."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def render(args, data: dict, size: dict, server: str, results: dict, command: str) -> str:
     machine = _machine()
     generation = data["generation"]
@@ -358,7 +377,8 @@ def render(args, data: dict, size: dict, server: str, results: dict, command: st
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Command: `{command}`",
         "",
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), {machine['ram']} RAM; {size['postgres']} on the "
-        "same machine; the load client runs there too (shared cores).",
+        f"same machine; the load client runs there too (shared cores). 1-minute load average before / after "
+        f"the run: {args.load_before} / {load_average()}.",
         f"- Server: {server}, `GUGUS_DEMO=1`; signed in as `{USER}` (national scope: sees every record).",
         f"- Data: {size['person']:,} persons ({size['personidentifier']:,} encrypted identifiers), "
         f"{size['case']:,} cases, {size['participant']:,} participants, {size['traffickingevent']:,} events, "
@@ -425,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print(profile(args, goals), file=sys.stderr)
     logins = tomllib.loads((args.data_dir / "demo-logins.toml").read_text())["logins"]
+    args.load_before = load_average()
     server, base, label = start_server(args)
     try:
         samples, errors, seconds = run_load(args, base, logins[USER], goals)
