@@ -153,13 +153,16 @@ def render(args, command: str, tp: dict, acc: dict, model_version: str, rules_ve
     def ratio(a, b):
         return f"{a / b:.3f}" if b else "n/a"
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         START,
         "## Job-post screening (`gugus.watch`)",
         "",
         f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} with `{command}`.",
         f"Machine: {_cpu_model()}, {os.cpu_count()} cores, {_mem_gib()}; Python {platform.python_version()}, "
-        f"scikit-learn {sklearn.__version__}, datasketch {datasketch.__version__}; one thread.",
+        f"scikit-learn {sklearn.__version__}, datasketch {datasketch.__version__}; one thread. "
+        f"Load average at the end: {load} (other work shares the machine; CPU-time rates are less affected "
+        "than wall time).",
         f"Rules {rules_version}, model {model_version} (trained in the run from the seed corpus).",
         "",
         f"### Throughput over {tp['posts']:,} posts",
