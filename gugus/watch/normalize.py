@@ -60,6 +60,11 @@ _MONEY_SUFFIX_RE = re.compile(
     r"(?<![\w.,])(" + _NUM + r")\s?"
     r"(?:(" + _MULT + r")(?:an)?\b\s?(" + _CUR_SUFFIX + r")?|(" + _CUR_SUFFIX + r"))\b"
 )
+# "gaji 15.000.000" with no currency: after a pay or fee word, a rupiah-sized number is rupiah.
+_BARE_IDR_RE = re.compile(
+    r"\b(gaji|salary|upah|penghasilan|biaya|bayar|dp|fee)(\s?:?\s?)(\d{1,3}(?:\.\d{3}){1,3}|\d{6,10})"
+    r"(?![\d.,]*\s?(?:" + _CUR_SUFFIX[3:-1] + "|" + _MULT[3:-1] + r"|\$)\b)"
+)
 _CURRENCY_CODES = {
     "rp": "idr", "rp.": "idr", "idr": "idr", "rupiah": "idr",
     "usd": "usd", "us$": "usd", "$": "usd", "dollar": "usd", "dolar": "usd",
@@ -180,6 +185,13 @@ def _money(text: str) -> str:
             return whole
         return f" {int(round(value))} {_CURRENCY_CODES.get(cur or 'rp', 'idr')} "
 
+    def bare(m: re.Match) -> str:
+        value = parse_number(m.group(3), None)
+        if value is None or not 100_000 <= value <= 1e10:
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{int(value)} idr"
+
+    text = _BARE_IDR_RE.sub(bare, text)
     text = _MONEY_PREFIX_RE.sub(lambda m: canon(m.group(2), m.group(3), m.group(1), m.group(0)), text)
     return _MONEY_SUFFIX_RE.sub(
         lambda m: canon(m.group(1), m.group(2), m.group(3) or m.group(4), m.group(0)), text

@@ -66,6 +66,12 @@ def test_phone_normaliser_rejects_non_phones():
         ("gaji NT$ 27.470", 27_470, "twd"),
         ("gaji 2.000 SAR", 2_000, "sar"),
         ("gaji 500rb per minggu", 500_000, "idr"),
+        ("gaji Rp. 15.000.000,- per bulan", 15_000_000, "idr"),
+        ("gaji 15.000.000/bulan", 15_000_000, "idr"),
+        ("gaji: 15000000", 15_000_000, "idr"),
+        ("salary IDR 15 juta", 15_000_000, "idr"),
+        ("gaji USD 1,500", 1_500, "usd"),
+        ("gaji ¥180.000", 180_000, "jpy"),
     ],
 )
 def test_salaries_are_read_the_way_posts_write_them(raw, value, currency):
