@@ -169,12 +169,14 @@ def test_services_page_and_forms(client, care_org, case_and_victim):
     assert client.post(reverse("care:service_status", args=[service.pk]), {"status": "delivered"}).status_code == 404
 
 
-def test_demo_has_an_overdue_service_and_runs_once(settings, tmp_path, regions):
+def test_demo_has_an_overdue_service_and_runs_once(settings, tmp_path, regions, monkeypatch):
     from gugus.care.demo import add_care_demo
-    from gugus.core.demo import setup_demo
+    from gugus.core import demo
 
     settings.DATA_DIR = tmp_path
-    setup_demo(persons=0)
+    # The demo organisation and users; its synthetic case registry (slow, tested in tests/core) is skipped.
+    monkeypatch.setattr(demo, "_demo_cases", lambda *args, **kwargs: None)
+    demo.setup_demo(persons=0)
     assert add_care_demo() is True
     assert add_care_demo() is False
     today = dt.date.today()
