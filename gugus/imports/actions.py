@@ -79,6 +79,29 @@ def upload(*, actor, file_name: str, content: bytes, header_line: int | None = N
     return batch
 
 
+def set_header_line(*, actor, batch: ImportBatch, header_line: int) -> ImportBatch:
+    """When the header row was guessed wrong: reads the file again with ``header_line`` as the header and
+    suggests the mapping afresh."""
+    _require(actor, batch)
+    stored = ImportFile.objects.filter(batch=batch).first()
+    if stored is None:
+        raise GugusError(_("The uploaded file was deleted; upload it again."), field="file")
+    try:
+        sheet = read_sheet(batch.file_name, base64.b64decode(stored.content), header_line=header_line)
+    except ReadError as exc:
+        raise GugusError(str(exc), field="header_line") from None
+    saved = selectors.mapping_for_headers(actor, sheet.headers)
+    with transaction.atomic():
+        batch.headers, batch.header_line, batch.row_count = sheet.headers, sheet.header_line, len(sheet.rows)
+        batch.mapping = dict(saved.columns) if saved else suggest_mapping([h for h in sheet.headers if h])
+        batch.mapping_name = saved.name if saved else ""
+        batch.status, batch.counts, batch.issues, batch.failed_lines = BatchStatus.UPLOADED, {}, [], []
+        batch.save()
+        record_event(actor=actor, action="import.header_row", object_type=ImportBatch.OBJECT_TYPE,
+                     object_id=batch.pk, data={"header_line": header_line, "rows": batch.row_count})
+    return batch
+
+
 def set_mapping(*, actor, batch: ImportBatch, columns: dict[str, str], save_as: str = "") -> ImportBatch:
     """Sets which column feeds which target (``{target: header}``; empty headers are left out). A name in
     ``save_as`` keeps the mapping for the agency's next files."""

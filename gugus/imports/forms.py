@@ -21,6 +21,11 @@ class UploadForm(forms.Form):
         return upload
 
 
+class HeaderLineForm(forms.Form):
+    header_line = forms.IntegerField(label=_("Row of the column names"), min_value=1, max_value=25,
+                                     help_text=_("Found automatically; change it if the columns below are wrong."))
+
+
 class MappingForm(forms.Form):
     """One choice per import target: which column of the file feeds it (or none)."""
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from gugus.core.errors import GugusError, NotFound
 from gugus.core.views import attach_error, require
 from gugus.imports import actions, selectors
-from gugus.imports.forms import MappingForm, UploadForm
+from gugus.imports.forms import HeaderLineForm, MappingForm, UploadForm
 from gugus.imports.models import ImportBatch, ImportFile
 
 ISSUES_PER_PAGE = 100
@@ -43,8 +43,21 @@ def import_list(request):
 def import_mapping(request, pk):
     require(request.user, selectors.IMPORT_CAPABILITY)
     batch = _batch_or_404(request, pk)
-    form = MappingForm(request.POST or None, headers=batch.headers, initial=batch.mapping)
-    if request.method == "POST" and form.is_valid():
+    header_form = HeaderLineForm(request.POST if "header_line" in request.POST else None,
+                                 initial={"header_line": batch.header_line})
+    if header_form.is_bound:
+        if header_form.is_valid():
+            try:
+                actions.set_header_line(actor=request.user, batch=batch,
+                                        header_line=header_form.cleaned_data["header_line"])
+            except GugusError as exc:
+                attach_error(header_form, exc)
+            else:
+                return redirect("imports:import_mapping", pk=batch.pk)
+        form = MappingForm(headers=batch.headers, initial=batch.mapping)
+    else:
+        form = MappingForm(request.POST or None, headers=batch.headers, initial=batch.mapping)
+    if form.is_bound and form.is_valid():
         try:
             actions.set_mapping(actor=request.user, batch=batch, columns=form.columns(),
                                 save_as=form.cleaned_data["save_as"])
@@ -58,7 +71,8 @@ def import_mapping(request, pk):
     except GugusError:
         sheet = None
     columns = [{"header": h, "samples": sheet.samples(h) if sheet else []} for h in batch.headers if h]
-    return render(request, "imports/import_mapping.html", {"batch": batch, "form": form, "columns": columns})
+    return render(request, "imports/import_mapping.html", {"batch": batch, "form": form, "columns": columns,
+                                                           "header_form": header_form})
 
 
 def import_detail(request, pk):

@@ -92,3 +92,21 @@ def test_the_list_of_imports_costs_the_same_queries_for_many_batches(client, org
     with django_assert_max_num_queries(12):
         page = client.get(reverse("imports:import_list"))
     assert page.status_code == 200 and "k3.csv" in page.content.decode()
+
+
+def test_the_header_row_can_be_corrected_on_the_mapping_page(client, org):
+    from gugus.imports import actions
+
+    # Two title rows with several cells each: the guess needs the user's correction.
+    content = xlsx(GOOD_ROWS[:1], headers=["Nomor", "Reg", "Tanggal", "Wilayah", "Orang"],
+                   title="Rekap Polres Malang")
+    batch = actions.upload(actor=org.malang_investigator, file_name="k.xlsx", content=content)
+    sign_in(client, org.malang_investigator)
+    url = reverse("imports:import_mapping", args=[batch.pk])
+    assert client.post(url, {"header_line": "4"}).status_code == 302
+    batch.refresh_from_db()
+    assert batch.header_line == 4 and batch.headers[4] == "Siti Aminah" and batch.row_count == 0
+    assert client.post(url, {"header_line": "3"}).status_code == 302
+    batch.refresh_from_db()
+    assert batch.headers[:5] == ["Nomor", "Reg", "Tanggal", "Wilayah", "Orang"] and batch.row_count == 1
+    assert client.post(url, {"header_line": "30"}).context["header_form"].errors["header_line"]
