@@ -56,7 +56,8 @@ def can_care(user) -> bool:
 
 
 def _require_care(actor) -> None:
-    if not can_care(actor):
+    # Care work is done for an agency (it requests, provides, sends and receives): no agency, no care work.
+    if not can_care(actor) or not actor.agency_id:
         raise PermissionDenied()
 
 
@@ -366,6 +367,15 @@ def identity_consent(victim: Participant, agency: Agency | None) -> Consent | No
     return None
 
 
+def health_consent(victim: Participant, agency: Agency | None) -> bool:
+    """May ``agency`` read the victim's health information (notes of health services)?"""
+    if agency is None:
+        return False
+    return any(consent_is_valid(c, victim) and (c.any_receiver or any(a.pk == agency.pk for a in c.agencies.all()))
+               for c in victim.consents.filter(withdrawn_on__isnull=True, share_health=True)
+               .prefetch_related("agencies"))
+
+
 def identity_blockers(case: Case, agency: Agency | None) -> list[Participant]:
     """Victims of ``case`` whose consent does not cover ``agency``. A referral opens the whole case, so every
     victim in it must have consented; otherwise the referral carries only the non-identifying summary."""
@@ -413,7 +423,8 @@ def non_identifying_summary(victim: Participant, services: list[str]) -> dict:
     kabkota = ".".join(origin.split(".")[:2]) if origin else ""
     region = Region.objects.filter(code=kabkota).first() if kabkota else None
     plan = ServicePlan.objects.filter(victim=victim).first()
-    return {"sex": person.sex, "age_group": _age_group(age), "child": bool(victim.is_child or (age or 99) < 18),
+    child = victim.is_child or (age is not None and age < 18)
+    return {"sex": person.sex, "age_group": _age_group(age), "child": bool(child),
             "needs": list(plan.needs) if plan else [], "services": services, "region": kabkota,
             "region_name": region.name if region else ""}
 

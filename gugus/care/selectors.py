@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gugus.accounts.models import Agency
-from gugus.accounts.scope import scoped
+from gugus.accounts.scope import access_basis, scoped
 from gugus.care import notify
-from gugus.care.actions import allowed_moves, deadline_state, identity_blockers, identity_consent
+from gugus.care.actions import allowed_moves, deadline_state, health_consent, identity_blockers, identity_consent
 from gugus.care.models import (
     ClosureRequest,
     Consent,
@@ -142,11 +142,17 @@ def case_care(user, case: Case, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     victims = victims_of(case)
     plans = {p.victim_id: p for p in ServicePlan.objects.filter(case=case)}
+    # Seen through a referral (not by region or ownership): health notes only with consent to share health.
+    grant = access_basis(user, object_type=Case.OBJECT_TYPE, object_id=case.pk, region_code=case.scope_code,
+                         owner_agency_id=case.owner_agency_id)
+    via_referral = grant is not None and grant.kind == grant.Kind.REFERRAL
+    health_ok = {v.pk: not via_referral or health_consent(v, user.agency) for v in victims}
     services = defaultdict(list)
     for s in Service.objects.filter(case=case).select_related("provider_agency", "plan", "referral"):
         s.state = deadline_state(s, today)
         s.days_left = (s.deadline - today).days if s.deadline else None
         s.case = case
+        s.notes_hidden = bool(s.notes) and rules().kind(s.kind).health and not health_ok.get(s.plan.victim_id, True)
         s.moves = [(m, rules().statuses[m].label()) for m in allowed_moves(user, s)]
         services[s.plan.victim_id].append(s)
     consents = defaultdict(list)

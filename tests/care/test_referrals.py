@@ -245,3 +245,32 @@ def test_inbox_queries_do_not_grow_with_referrals(client, care_org, django_asser
     with django_assert_max_num_queries(20):
         response = client.get(reverse("care:referral_inbox"))
     assert response.status_code == 200 and response.content.decode().count("/rujukan/") >= 6
+
+
+def test_health_notes_need_consent_to_share_health(client, care_org, case_and_victim):
+    case, victim = case_and_victim
+    sender, kbri = care_org.malang_investigator, care_org.kbri_staff
+    given = consent(sender, victim)  # identity and case details, not health
+    actions.request_service(actor=sender, victim=victim, kind="HealthRehabilitation", requested_on="2024-03-05",
+                            notes="Luka memar, trauma berat")
+    actions.accept_referral(actor=kbri, referral=refer(sender, victim, care_org.kbri, ["Repatriation"]))
+    sign_in(client, kbri)
+    page = client.get(reverse("care:case_care", args=[case.pk])).content.decode()
+    assert "Luka memar" not in page and 'data-testid="notes-hidden"' in page
+    actions.withdraw_consent(actor=sender, consent=given)
+    consent(sender, victim, share_health=True)
+    actions.accept_referral(actor=kbri, referral=refer(sender, victim, care_org.kbri, ["Repatriation"]))
+    assert "Luka memar" in client.get(reverse("care:case_care", args=[case.pk])).content.decode()
+    # The sender's own agency always reads them.
+    client.logout()
+    sign_in(client, sender)
+    assert "Luka memar" in client.get(reverse("care:case_care", args=[case.pk])).content.decode()
+
+
+def test_an_account_without_agency_does_no_care_work(care_org, case_and_victim):
+    from gugus.accounts.models import User
+
+    _case, victim = case_and_victim
+    root = User.objects.create(username="root", is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        refer(root, victim, care_org.kbri)
