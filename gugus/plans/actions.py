@@ -256,6 +256,8 @@ def file_progress(*, actor, activity: Activity, year, semester: int = 0, values:
     if not can_view(actor) or not can_report(actor, activity):
         raise NotFound()
     plan = activity.programme.plan
+    if plan.status == PlanStatus.CLOSED:
+        raise GugusError(_("This plan is closed; reopen it to report."), field="year")
     year = _year(year, "year")
     if year not in plan.years:
         raise GugusError(_("%(year)s is outside the plan's years.") % {"year": year}, field="year")

@@ -235,3 +235,11 @@ def test_carry_over_unmet_activities_into_a_new_draft(org, tf, rad):
     assert typed.baseline == 20 and [(t.year, t.value) for t in typed.targets.all()] == [(2026, 40)]
     assert activity.indicators.get(name="Kasus tercatat").metric_code == "cases.recorded"
     assert AuditEvent.objects.filter(action="plan.carry_over", object_id=str(draft.pk)).exists()
+
+
+def test_a_closed_plan_takes_no_reports(org, tf, rad):
+    actions.set_plan_status(actor=tf.jatim_secretariat, plan=rad.plan, status=PlanStatus.CLOSED)
+    with pytest.raises(GugusError):
+        actions.file_progress(actor=org.jatim_supervisor, activity=rad.activity, year=2025, values={rad.typed: 1})
+    assert AuditEvent.objects.filter(action="plan.status", object_id=str(rad.plan.pk)).get().data == {
+        "from": "draft", "to": "closed"}
