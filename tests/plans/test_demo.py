@@ -1,18 +1,21 @@
-"""The demo RAD: on the demo organisation, with progress, an overdue follow-up and events; runs once."""
+"""The demo RAD: on the demo organisation, with progress, an overdue follow-up and events; runs once; every
+plans page renders on it."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from gugus.accounts.models import User
 from gugus.plans import reports, selectors
 from gugus.plans.demo import add_plans_demo
-from gugus.plans.models import ActionPlan, SocialisationEvent
+from gugus.plans.models import ActionPlan, FollowUp, SocialisationEvent
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_plan_with_progress_overdue_task_and_events(settings, tmp_path, regions):
+def test_demo_plan_with_progress_overdue_task_and_events(client, settings, tmp_path, regions):
     from gugus.core.demo import setup_demo
 
     settings.DATA_DIR = tmp_path
@@ -28,23 +31,11 @@ def test_demo_plan_with_progress_overdue_task_and_events(settings, tmp_path, reg
     national = User.objects.get(username="sekretariat.pusat")
     assert selectors.overdue_follow_ups(national).count() == 1
     assert SocialisationEvent.objects.count() == 4
-    # The province's responsible agencies see the plan they report on.
+    # The province's responsible agencies see the plan they report on; Lombok Timur (another province) does not.
     assert selectors.plans_visible_to(User.objects.get(username="supervisor.jatim")).filter(pk=plan.pk).exists()
-    # Lombok Timur, another province, does not.
     assert not selectors.plans_visible_to(User.objects.get(username="penyidik.lotim")).exists()
 
-
-def test_every_page_renders_on_the_demo(client, settings, tmp_path, regions):
-    from django.urls import reverse
-
-    from gugus.core.demo import setup_demo
-    from gugus.plans.models import FollowUp
-    from tests.factories import sign_in
-
-    settings.DATA_DIR = tmp_path
-    setup_demo(persons=0)
-    plan = add_plans_demo()
-    sign_in(client, User.objects.get(username="sekretariat.pusat"))
+    sign_in(client, national)
     activity = plan.programmes.first().activities.first()
     meeting = FollowUp.objects.first().meeting
     urls = [reverse("plans:plan_list"), reverse("plans:plan_detail", args=[plan.pk]) + "?year=2025",
@@ -54,8 +45,7 @@ def test_every_page_renders_on_the_demo(client, settings, tmp_path, regions):
             reverse("plans:event_list"), reverse("plans:event_detail", args=[SocialisationEvent.objects.first().pk]),
             reverse("plans:reach"), reverse("plans:plan_report", args=[plan.pk, 2025, "pdf"])]
     for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
+        assert client.get(url).status_code == 200, url
     page = client.get(reverse("plans:plan_detail", args=[plan.pk]) + "?year=2025").content.decode()
     assert "Rp 350.000.000" in page and "115%" in page  # 46 villages against a target of 40
     assert "Menyusun jadwal pelatihan" in client.get(reverse("plans:overdue")).content.decode()
