@@ -41,7 +41,8 @@ def _public(request, template: str, context: dict, status: int = 200):
     response = render(request, template, context, status=status)
     # Nothing of a report should stay in shared caches or the back-forward cache of a shared phone.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The site's Referrer-Policy (same-origin) stays: with no-referrer, browsers send "Origin: null" on
+    # form posts and CSRF refuses them. The quick exit link carries rel="noreferrer" itself.
     return response
 
 
@@ -57,8 +58,9 @@ def info(request):
 
 def _report_page(request, form, *, status: int = 200, notice: str = ""):
     issued = abuse.issue_form(pow_required=abuse.flooding())
-    return _public(request, "portal/report.html", {"form": form, "issued": issued, "notice": notice},
-                   status=status)
+    from_check = request.method == "POST" and (request.POST.get("prefill") or request.POST.get("from_check") == "1")
+    return _public(request, "portal/report.html", {"form": form, "issued": issued, "notice": notice,
+                                                   "from_check": bool(from_check)}, status=status)
 
 
 @never_cache
