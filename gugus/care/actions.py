@@ -263,6 +263,9 @@ def change_service_status(*, actor, service: Service, status: str, on=None, note
         raise NotFound()
     if status not in rules().statuses:
         raise GugusError(_("Unknown status."), field="status")
+    if (service.referral_id and service.referral.status == ReferralStatus.SENT
+            and actor.agency_id == service.provider_agency_id):
+        raise GugusError(_("Accept the referral first."), field="status")
     if status not in allowed_moves(actor, service):
         raise GugusError(_("A service cannot move from “%(old)s” to “%(new)s”.") % {
             "old": rules().statuses[service.status].label(), "new": rules().statuses[status].label()},

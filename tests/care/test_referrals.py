@@ -199,6 +199,9 @@ def test_only_the_receiver_answers_and_only_care_roles_refer(care_org, case_and_
     for stranger in (care_org.malang_investigator, care_org.lotim_investigator, care_org.uptd_worker):
         with pytest.raises(NotFound):
             actions.accept_referral(actor=stranger, referral=referral)
+    with pytest.raises(GugusError) as err:  # the receiver answers the referral before working on it
+        actions.change_service_status(actor=care_org.kbri_staff, service=referral.services.get(), status="in_progress")
+    assert err.value.field == "status"
     with pytest.raises(PermissionDenied):
         refer(care_org.secretariat, victim, care_org.kbri)
     with pytest.raises(NotFound):  # out of scope: the case "does not exist" for Blitar
