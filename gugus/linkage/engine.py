@@ -19,6 +19,7 @@ import copy
 import json
 import logging
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ def _duckdb_api(options: EngineOptions) -> Any:
     if options.temp_directory:
         con.execute("SET temp_directory = ?", [options.temp_directory])
     con.execute("SET preserve_insertion_order = false")
+    if not sys.stderr.isatty():
+        # DuckDB's bar is useful progress on a terminal, noise in logs and tests.
+        con.execute("SET enable_progress_bar = false")
     return DuckDBAPI(connection=con)
 
 
