@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gugus.portal.actions import MAX_TEXT
@@ -26,12 +29,36 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python: Django's per-option templates cost ~40 ms for the 514 kab/kota on every
+    form; this writes the same markup (optgroups, selected, attributes) in well under a millisecond."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs or {})
+        final["name"] = name
+        attr_html = flatatt({k: v for k, v in final.items() if v is not False and v is not None})
+        value = "" if value is None else str(value)
+
+        def option(code, label):
+            return format_html('<option value="{}"{}>{}</option>', code, " selected" if str(code) == value else "",
+                               label)
+
+        parts = []
+        for code, label in self.choices:
+            if isinstance(label, list | tuple):
+                inner = format_html_join("", "{}", ((option(c, lab),) for c, lab in label))
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', code, inner))
+            else:
+                parts.append(option(code, label))
+        return mark_safe(f"<select{attr_html}>{''.join(parts)}</select>")  # noqa: S308 (parts are escaped)
+
+
 class ReportForm(forms.Form):
     what = forms.CharField(label=_("What happened?"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("Describe what happened, in your own words. Any language is fine."))
-    province = forms.ChoiceField(label=_("Province"), help_text=_("Where it happened, or where the person "
-                                                                   "comes from."))
-    regency = forms.ChoiceField(label=_("Regency or city"), required=False,
+    province = forms.ChoiceField(label=_("Province"), widget=PlainSelect,
+                                 help_text=_("Where it happened, or where the person comes from."))
+    regency = forms.ChoiceField(label=_("Regency or city"), required=False, widget=PlainSelect,
                                 help_text=_("Leave empty if you do not know."))
     place = forms.CharField(label=_("Place (village, address, or country abroad)"), max_length=500, required=False)
     happened_on = forms.DateField(label=_("When did it happen?"), required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from gugus.accounts.models import Level, TaskForce
@@ -26,7 +27,12 @@ def route_for_region(code: str) -> TaskForce | None:
 
 
 def region_choices() -> tuple[list[tuple[str, str]], list[tuple[str, list[tuple[str, str]]]]]:
-    """Provinces, and kab/kota grouped by province (for two plain selects that work without JavaScript)."""
+    """Provinces, and kab/kota grouped by province (for two plain selects that work without JavaScript).
+    Cached for ten minutes: every form shows them and regions change once a year."""
+    return cache.get_or_set("portal:region-choices:v1", _region_choices, 600)
+
+
+def _region_choices():
     rows = list(Region.objects.filter(level__lte=Region.Level.REGENCY, active=True)
                 .order_by("code").values_list("code", "name", "level", "parent_id"))
     provinces = [(code, name) for code, name, level, _p in rows if level == Region.Level.PROVINCE]

@@ -44,8 +44,9 @@ def sign_in(page, user, device, next_path: str) -> None:
     page.wait_for_url("**/masuk/kode/**")
     page.get_by_label("Kode sekali pakai").fill(current_code(device))
     page.get_by_role("button", name="Verifikasi").click()
-    page.wait_for_load_state()
-    page.goto(page.base + next_path)
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    if next_path not in page.url:
+        page.goto(page.base + next_path)
 
 
 def test_a_report_reaches_the_right_regions_intake_queue_and_becomes_a_case(page, regions, tmp_path):
