@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("gugus.plans.urls")),
     path("portal/", include("gugus.portal.urls")),
     path("", include("gugus.stats.urls")),
+    path("", include("gugus.watch.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("api/v1/", include(router.urls)),
