@@ -74,6 +74,7 @@ class Dashboard:
     trend_months: dict[str, Breakdown]
     funnel: dict = field(default_factory=dict)
     ancestors: list[tuple[str, str]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
 
 
 def _lang() -> str:
@@ -207,11 +208,11 @@ def dashboard(audience: Audience, *, region: str = "", period: Period | None = N
         breakdowns[name] = protect(Breakdown(name, _title(title), cells, tot, additive=additive), audience)
 
     funnel = _funnel(sums, region, audience)
+    trend_years, trend_months, years = _trends(audience, region, level, period)
     return Dashboard(region=region, region_name=region_name(region), level=level, period=period,
                      audience=audience, headline=headline, breakdowns=breakdowns,
-                     map=_map(audience, region, level, period), trend_years=_trend(audience, region, level, "year"),
-                     trend_months=_trend(audience, region, level, "month", period), funnel=funnel,
-                     ancestors=_ancestors(region))
+                     map=_map(audience, region, level, period), trend_years=trend_years,
+                     trend_months=trend_months, funnel=funnel, ancestors=_ancestors(region), years=years)
 
 
 def _labels_for(name: str, keys: list[str], label) -> dict[str, str]:
@@ -274,31 +275,31 @@ def _map(audience: Audience, region: str, level: int, period: Period) -> Breakdo
     return protect(Breakdown("map", _("Cases by region"), cells, total, additive=True), audience)
 
 
-def _trend(audience: Audience, region: str, level: int, grain: str, period: Period | None = None):
+def _trends(audience: Audience, region: str, level: int, period: Period):
+    """Cases and victims by year (all years) and by month (the chosen year, else the latest): one query."""
     qs = StatCell.objects.filter(level=level, region_code=region, dimension__in=TREND_DIMENSIONS)
-    year = period.year if period else None
-    if grain == "month":
-        if year is None:
-            latest = qs.order_by("-period").values_list("period", flat=True).first()
-            year = latest.year if latest else dt.date.today().year
-        qs = qs.filter(period__gte=dt.date(year, 1, 1), period__lte=dt.date(year, 12, 1))
-    series: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    monthly: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for dim, month, count in qs.values_list("dimension", "period").annotate(c=Sum("count")).order_by():
-        key = str(month.year) if grain == "year" else f"{month:%Y-%m}"
-        series[dim][key] += count
-    if grain == "month":
-        keys = [f"{year}-{m:02d}" for m in range(1, 13)]
-    else:
-        years = sorted({k for s in series.values() for k in s})
-        keys = [str(y) for y in range(int(years[0]), int(years[-1]) + 1)] if years else []
-    out = {}
+        monthly[dim][month] += count
+    months = sorted({m for series in monthly.values() for m in series})
+    year = period.year or (months[-1].year if months else dt.date.today().year)
+    years = [str(y) for y in range(months[0].year, months[-1].year + 1)] if months else []
+    out: dict[str, dict[str, Breakdown]] = {"year": {}, "month": {}}
     for dim in TREND_DIMENSIONS:
-        cells = [Cell(k, k, series[dim].get(k, 0), region) for k in keys]
-        tot = Cell("total", _("Total"), sum(series[dim].values()), region)
+        by_year: dict[str, int] = defaultdict(int)
+        for month, count in monthly[dim].items():
+            by_year[str(month.year)] += count
         title = _("Cases") if dim == "cases" else _("Victims")
-        out[dim] = protect(Breakdown(f"trend_{grain}_{dim}", title, cells, tot, additive=True,
-                                     extra={"year": year}), audience)
-    return out
+        for grain, keys, values in (
+            ("year", years, by_year),
+            ("month", [f"{year}-{m:02d}" for m in range(1, 13)],
+             {f"{m:%Y-%m}": c for m, c in monthly[dim].items() if m.year == year}),
+        ):
+            cells = [Cell(k, k, values.get(k, 0), region) for k in keys]
+            tot = Cell("total", _("Total"), sum(values.get(k, 0) for k in keys), region)
+            out[grain][dim] = protect(Breakdown(f"trend_{grain}_{dim}", title, cells, tot, additive=True,
+                                                extra={"year": year}), audience)
+    return out["year"], out["month"], sorted({int(y) for y in years}, reverse=True)
 
 
 def _ancestors(region: str) -> list[tuple[str, str]]:

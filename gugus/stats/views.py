@@ -51,11 +51,17 @@ def _dashboard_context(request, dash, *, link_name: str):
         "dash": dash, "map_svg": map_svg, "bars": bars, "k": _k(),
         "trend_years_svg": charts.line_chart([dash.trend_years["cases"], dash.trend_years["victims"]]),
         "trend_months_svg": charts.line_chart([dash.trend_months["cases"], dash.trend_months["victims"]]),
-        "children": selectors.child_regions(dash.region), "years": selectors.available_years(),
+        "children": _children(dash), "years": dash.years,
         "breadcrumbs": [(name, _link(link_name, code, dash.period)) for code, name in dash.ancestors],
         "query": urlencode({k: v for k, v in (("region", dash.region), ("period", dash.period.label if
                                                                           dash.period.year else "")) if v}),
     }
+
+
+def _children(dash) -> list[tuple[str, str]]:
+    if dash.map is None:
+        return []
+    return [(c.key, c.label) for c in dash.map.cells if c.key != dash.region]
 
 
 def _k() -> int:

@@ -87,10 +87,10 @@ def _figures(user):
     return out
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "zip"])
-def test_round_trip_into_another_agency(org, registry, fmt):
+def test_round_trip_into_another_agency(org, registry):
     before = _figures(org.analyst)
-    content, ext = htcds.export(org.secretariat, fmt=fmt)
+    content, ext = htcds.export(org.secretariat, fmt="zip")
+    assert htcds.read_tables(content, "htcds.zip") == htcds.read_tables(htcds.export(org.secretariat)[0])
     iom = make_agency(Level.NATIONAL, kind=AgencyKind.NGO, name="IOM Indonesia")
     importer = make_user(iom, Role.SECRETARIAT, "iom.data")
     result = htcds.import_file(actor=importer, content=content, filename=f"htcds.{ext}")
