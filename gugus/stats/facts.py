@@ -14,6 +14,10 @@ Dimensions (the unit counted in brackets):
   ``victim_status`` (HTCDS trafficking status); ``origin_province`` [victims]
 - ``perpetrators`` all; ``perpetrator_role`` [perpetrators, each role once]
 - ``restitution`` ordered / paid [verdicts with an amount; ``amount`` = rupiah]
+- ``services`` due / met [victim services with a legal deadline (gugus.care, Pasal 52: 7 days): *due* once
+  given or once the deadline has passed, *met* when given on or before the deadline — the rule of
+  ``gugus.care.selectors.figures``]. Read through :func:`_care_services`, the one hook into gugus.care;
+  because "due" depends on today's date, the nightly rebuild keeps it current.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 
 from gugus.cases.models import Case, Participant, StageEntry, TraffickingEvent, Verdict
 from gugus.stats.config import age_band
@@ -89,10 +95,32 @@ def _chunk_facts(cases: list[tuple]) -> Iterator[tuple[Key, int, int]]:
     stages = _by_case(StageEntry.objects.filter(case_id__in=ids).values_list("case_id", "stage", "date"))
     verdicts = _by_case(Verdict.objects.filter(case_id__in=ids).values_list(
         "case_id", "restitution_ordered_rupiah", "restitution_paid_rupiah"))
+    services = _care_services(ids)
     for pk, scope, reported, status, stage, exploitation in cases:
         where = (bucket_of(scope), reported.replace(day=1))
         yield from case_facts(where, reported, status, stage, exploitation, people.get(pk, ()),
                               events.get(pk, ()), stages.get(pk, ()), verdicts.get(pk, ()))
+        for due, met in services.get(pk, ()):
+            if due:
+                yield (where[0], where[1], "services", "due"), 1, 0
+            if met:
+                yield (where[0], where[1], "services", "met"), 1, 0
+
+
+def _care_services(ids: list[int]) -> dict[int, list[tuple[bool, bool]]]:
+    """(due, met) per deadline-bound victim service of these cases; empty when gugus.care is not installed."""
+    if not apps.is_installed("gugus.care"):
+        return {}
+    from gugus.care.models import Service
+
+    today = timezone.localdate()
+    out: dict[int, list[tuple[bool, bool]]] = defaultdict(list)
+    for case_id, deadline, started in Service.objects.filter(
+            case_id__in=ids, deadline__isnull=False).exclude(status="not_needed").values_list(
+            "case_id", "deadline", "started_on"):
+        met = bool(started and started <= deadline)
+        out[case_id].append((bool(started) or deadline < today, met))
+    return out
 
 
 def case_facts(where, reported, status, stage, exploitation, people, events, stages, verdicts):

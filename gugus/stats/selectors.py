@@ -150,6 +150,11 @@ def _restitution_label(code: str) -> str:
     return {"ordered": _("Restitution ordered"), "paid": _("Restitution paid")}.get(code, code)
 
 
+def _services_label(code: str) -> str:
+    return {"due": _("Services due (given, or deadline passed)"),
+            "met": _("Given within the deadline")}.get(code, code)
+
+
 # name: (dimension, title, label function, additive, total dimension, fixed order)
 BREAKDOWNS = {
     "victim_sex": ("victim_sex", N_("Victims by sex"), _sex_label, True, "victims", ["F", "M", "U"]),
@@ -169,6 +174,8 @@ BREAKDOWNS = {
     "case_status": ("case_status", N_("Cases by status"), _vocab_label("case_status"), True, "cases", None),
     "stage": ("stage", N_("Cases by stage of the criminal process"), _stage_label, True, "cases", None),
     "restitution": ("restitution", N_("Restitution"), _restitution_label, False, None, ["ordered", "paid"]),
+    "services": ("services", N_("Victim services with a legal deadline (7 days)"), _services_label, False, None,
+                 ["due", "met"]),
 }
 
 

@@ -4,6 +4,7 @@ the threshold ever leaves the viewer's jurisdiction — on the page, in the file
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
@@ -203,3 +204,20 @@ def test_refresh_keeps_the_summary_correct_after_a_change(org, registry):
     out = io.StringIO()
     call_command("stats-refresh", stdout=out)
     assert "rebuilt for all regions" in out.getvalue() and incremental == _snapshot()
+
+
+def test_victim_services_with_a_deadline_are_folded_in(org, registry):
+    from gugus.care import actions as care
+
+    case = registry.malang[0]
+    victim = case.participants.get(role="victim")
+    supervisor = org.jatim_supervisor
+    given = care.request_service(actor=supervisor, victim=victim, kind="HealthRehabilitation",
+                                 requested_on=case.reported_on, provider_name="RS Bhayangkara")
+    care.change_service_status(actor=supervisor, service=given, status="in_progress",
+                               on=case.reported_on + dt.timedelta(days=3))
+    care.request_service(actor=supervisor, victim=victim, kind="SocialRehabilitation",
+                         requested_on=case.reported_on, provider_name="Dinas Sosial")  # never given, overdue
+    stats_actions.refresh_case(case)
+    services = {c.key: c.shown for c in selectors.dashboard(audience_for(org.analyst)).breakdowns["services"].cells}
+    assert services == {"due": 2, "met": 1}
