@@ -295,30 +295,35 @@ def set_takedown_status(*, actor, takedown: TakedownRequest, status: str, date, 
     if status not in TRANSITIONS:
         raise GugusError(_("Unknown status."), field="status")
     date_field, allowed_from = TRANSITIONS[status]
-    if takedown.status not in allowed_from:
-        raise GugusError(_("A request that is “%(now)s” cannot become “%(next)s”.")
-                         % {"now": takedown.get_status_display(), "next": TakedownStatus(status).label},
-                         field="status")
     when = _date(date)
-    earlier = [d for d in (takedown.letter_date, takedown.sent_on, takedown.acknowledged_on) if d]
-    if earlier and when < max(earlier):
-        raise GugusError(_("The date cannot be before %(day)s.") % {"day": max(earlier).isoformat()}, field="date")
     if when > timezone.localdate():
         raise GugusError(_("The date cannot be in the future."), field="date")
-    previous = takedown.status
-    changed = ["status", date_field, "updated_at"]
     with transaction.atomic():
-        takedown.status = status
-        setattr(takedown, date_field, when)
+        # The stored row decides (another reviewer may have moved it since the page was read).
+        current = TakedownRequest.objects.select_for_update().get(pk=takedown.pk)
+        if current.status not in allowed_from:
+            raise GugusError(_("A request that is “%(now)s” cannot become “%(next)s”.")
+                             % {"now": current.get_status_display(), "next": TakedownStatus(status).label},
+                             field="status")
+        earlier = [d for d in (current.letter_date, current.sent_on, current.acknowledged_on) if d]
+        if earlier and when < max(earlier):
+            raise GugusError(_("The date cannot be before %(day)s.") % {"day": max(earlier).isoformat()},
+                             field="date")
+        previous = current.status
+        changed = ["status", date_field, "updated_at"]
+        current.status = status
+        setattr(current, date_field, when)
         if note.strip():
-            takedown.note = (f"{takedown.note}\n" if takedown.note else "") + f"{when.isoformat()}: {note.strip()}"
+            current.note = (f"{current.note}\n" if current.note else "") + f"{when.isoformat()}: {note.strip()}"
             changed.append("note")
         if recipient_reference.strip():
-            takedown.recipient_reference = recipient_reference.strip()[:120]
+            current.recipient_reference = recipient_reference.strip()[:120]
             changed.append("recipient_reference")
-        takedown.save(update_fields=changed)
+        current.save(update_fields=changed)
         record_event(actor=actor, action="watch.takedown_status", object_type=TakedownRequest.OBJECT_TYPE,
-                     object_id=takedown.pk, data={"from": previous, "to": status, "date": when.isoformat()})
+                     object_id=current.pk, data={"from": previous, "to": status, "date": when.isoformat()})
+    for name in ("status", date_field, "note", "recipient_reference", "updated_at"):
+        setattr(takedown, name, getattr(current, name))
     return takedown
 
 
