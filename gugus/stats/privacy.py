@@ -19,10 +19,14 @@ The rules (plain words in docs/stats.md):
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import zlib
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.conf import settings
 
 from gugus.regions.models import is_inside
 from gugus.stats import config
@@ -54,9 +58,19 @@ def audience_for(user) -> Audience:
     return Audience(jurisdiction=user.jurisdiction)
 
 
+PUBLIC_TABLES = 20  # tables on a public dashboard: key figures, 13 breakdowns, funnel, map, 4 trends
+
+
 def public_audience(*, epsilon: float | None = None, seed: int | None = None) -> Audience:
+    """The public. ``epsilon`` is the budget of one release, split evenly over the page's tables."""
     eps = config.public_epsilon() if epsilon is None else epsilon
-    return Audience(jurisdiction=None, public=True, epsilon=eps, seed=seed)
+    return Audience(jurisdiction=None, public=True, epsilon=eps / PUBLIC_TABLES, seed=seed)
+
+
+def release_seed(*parts: str) -> int:
+    """A seed fixed for one release (e.g. region, period, day), so reloading does not draw new noise."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), "|".join(parts).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 @dataclass
@@ -106,7 +120,8 @@ def protect(breakdown: Breakdown, audience: Audience, *, rng: np.random.Generato
     everything = cells + ([total] if total else [])
     noise = audience.public and audience.epsilon > 0
     if noise and rng is None:
-        rng = np.random.default_rng(audience.seed)
+        seed = None if audience.seed is None else [audience.seed, zlib.crc32(breakdown.name.encode())]
+        rng = np.random.default_rng(seed)
     for cell in everything:
         cell.owned = audience.owns(cell.region)
         value = cell.count

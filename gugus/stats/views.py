@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from gugus.core.errors import GugusError
 from gugus.core.views import require
 from gugus.stats import charts, exports, htcds, selectors
 from gugus.stats.forms import HtcdsExportForm, HtcdsImportForm
-from gugus.stats.privacy import audience_for, public_audience
+from gugus.stats.privacy import audience_for, public_audience, release_seed
 from gugus.stats.report import report_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,6 +163,7 @@ def public(request):
     region, period = _params(request)
     if "." in region:
         raise Http404()
-    dash = selectors.dashboard(public_audience(), region=region, period=period)
+    seed = release_seed(region, period.label, timezone.localdate().isoformat())
+    dash = selectors.dashboard(public_audience(seed=seed), region=region, period=period)
     context = _dashboard_context(request, dash, link_name="stats:public")
     return render(request, "stats/public.html", context)
