@@ -784,7 +784,8 @@ def decide_closure(*, actor, request: ClosureRequest, approve: bool, note: str =
             if request.action == ClosureRequest.Action.CLOSE and open_services(request.case).exists():
                 raise GugusError(_("Services were opened since the request: it cannot be approved now."))
             case = Case.objects.get(pk=request.case_id)
-            update_case(actor=actor, case=case, expected_version=case.version, status=request.target_status)
+            update_case(actor=actor, case=case, expected_version=case.version, status=request.target_status,
+                        closure_approved=True)
         _audit(actor, "closure.decide", request.case, request=request.pk, approved=approve)
         _notify([request.requested_by], "closure_decided", case=request.case, state=request.state)
     return request

@@ -307,7 +307,12 @@ def create_case(*, actor, reported_on, summary: str = "", police_report_number: 
     return case
 
 
-def update_case(*, actor, case: Case, expected_version: int, **changes) -> Case:
+CLOSED_STATUSES = frozenset({"Closed", "ClosedReferred"})
+
+
+def update_case(*, actor, case: Case, expected_version: int, closure_approved: bool = False, **changes) -> Case:
+    """Edits a case's details. Closing or reopening it needs a supervisor's approval, which only
+    gugus.care.actions.decide_closure gives (``closure_approved=True``)."""
     _require(actor, "person.edit")
     unknown = set(changes) - set(CASE_FIELDS)
     if unknown:
@@ -319,6 +324,10 @@ def update_case(*, actor, case: Case, expected_version: int, **changes) -> Case:
         _check_stage_dates(case, list(case.stages.all()), report_date=changes["reported_on"])
     if "status" in changes:
         changes["status"] = _codes("case_status", changes["status"], "status") or "Active"
+        closing_or_reopening = (changes["status"] in CLOSED_STATUSES) != (case.status in CLOSED_STATUSES)
+        if closing_or_reopening and not closure_approved:
+            raise GugusError(_("Closing or reopening a case needs a supervisor's approval: request it on the "
+                               "case's services page."), field="status")
     changed = {f: v for f, v in changes.items() if getattr(case, f) != v}
     if not changed:
         return case

@@ -207,3 +207,16 @@ def test_nik_hint_offers_birth_date_and_sex_and_warns_on_disagreement(client, or
     assert clash.count("⚠") == 2
     bad = client.get(reverse("cases:nik_hint"), {"nik": "9999014205070001"})
     assert 'class="error"' in bad.content.decode()
+
+
+def test_closing_a_case_needs_approval_not_an_edit(org, case):
+    with pytest.raises(GugusError) as err:
+        actions.update_case(actor=org.malang_investigator, case=case, expected_version=case.version,
+                            status="Closed")
+    assert err.value.field == "status"
+    case.refresh_from_db()
+    assert case.status == "Active"
+    actions.update_case(actor=org.malang_investigator, case=case, expected_version=case.version,
+                        status="FollowUp")
+    case.refresh_from_db()
+    assert case.status == "FollowUp"
