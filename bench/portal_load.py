@@ -76,6 +76,7 @@ class Outcome:
     accepted: dict = field(default_factory=dict)  # form token -> tracking code
     mismatched: list = field(default_factory=list)  # a double submit that got another code
     errors: list = field(default_factory=list)
+    retried: int = 0  # 429 answers asking for the puzzle (the client sends the form again)
     latencies: list = field(default_factory=list)  # seconds per report POST
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -85,7 +86,14 @@ def _opener():
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
 
-def _post(opener, url: str, data: dict, out: Outcome) -> str | None:
+class Retry:
+    """A 429 answer that carries the form again (a puzzle is now required): the client sends it again."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+
+def _post(opener, url: str, data: dict, out: Outcome) -> str | Retry | None:
     body = urllib.parse.urlencode(data).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -94,6 +102,11 @@ def _post(opener, url: str, data: dict, out: Outcome) -> str | None:
         with opener.open(request, timeout=60) as response:
             html = response.read().decode()
     except urllib.error.HTTPError as exc:
+        page = exc.read().decode(errors="replace")
+        if exc.code == 429 and TOKEN_RE.search(page):
+            with out.lock:
+                out.retried += 1
+            return Retry(page)
         with out.lock:
             out.errors.append(f"HTTP {exc.code}")
         return None
@@ -113,6 +126,18 @@ def _post(opener, url: str, data: dict, out: Outcome) -> str | None:
     return found.group(1)
 
 
+def _fill(html: str, data: dict) -> str:
+    """Takes the form's CSRF value, one-time token and puzzle from ``html`` into ``data``."""
+    token = TOKEN_RE.search(html).group(1)
+    data["csrfmiddlewaretoken"] = CSRF_RE.search(html).group(1)
+    data["form_token"] = token
+    bits = int(BITS_RE.search(html).group(1))
+    data.pop("pow", None)
+    if bits:
+        data["pow"] = solve(token, bits)
+    return token
+
+
 def _client(base: str, n_reports: int, index: int, double_every: int, out: Outcome) -> None:
     opener = _opener()
     for i in range(n_reports):
@@ -125,38 +150,39 @@ def _client(base: str, n_reports: int, index: int, double_every: int, out: Outco
             continue
         with out.lock:
             out.forms += 1
-        token = TOKEN_RE.search(html).group(1)
         data = {
-            "csrfmiddlewaretoken": CSRF_RE.search(html).group(1),
-            "form_token": token,
             "what": f"Load test report {index}-{i}: direkrut ke Kamboja, paspor ditahan.",
             "province": "35", "regency": "35.07" if i % 2 else "35.05",
             "anonymous": "on", "contact_way": "phone", "contact": f"0812{index:04d}{i:04d}", "website": "",
         }
-        bits = int(BITS_RE.search(html).group(1))
-        if bits:
-            data["pow"] = solve(token, bits)
-        if double_every and i % double_every == double_every - 1:
-            results: list = [None, None]
+        double = bool(double_every) and i % double_every == double_every - 1
+        for _attempt in range(3):  # a form refused for want of a puzzle comes back with one
+            token = _fill(html, data)
+            if double:
+                results: list = [None, None]
 
-            def send(slot, data=data, results=results):
-                results[slot] = _post(opener, base + "/portal/lapor/", data, out)
+                def send(slot, data=data, results=results):
+                    results[slot] = _post(opener, base + "/portal/lapor/", data, out)
 
-            pair = [threading.Thread(target=send, args=(s,)) for s in (0, 1)]
-            for t in pair:
-                t.start()
-            for t in pair:
-                t.join()
-            got = [c for c in results if c]
+                pair = [threading.Thread(target=send, args=(s,)) for s in (0, 1)]
+                for t in pair:
+                    t.start()
+                for t in pair:
+                    t.join()
+            else:
+                results = [_post(opener, base + "/portal/lapor/", data, out)]
+            got = [c for c in results if isinstance(c, str)]
             if len(set(got)) > 1:
                 with out.lock:
                     out.mismatched.append(tuple(got))
-            code = got[0] if got else None
-        else:
-            code = _post(opener, base + "/portal/lapor/", data, out)
-        if code:
-            with out.lock:
-                out.accepted[token] = code
+            if got:
+                with out.lock:
+                    out.accepted[token] = got[0]
+                break
+            retry = next((r for r in results if isinstance(r, Retry)), None)
+            if retry is None:
+                break
+            html = retry.html
 
 
 def run_load(base: str, *, clients: int, reports: int, double_every: int = 5) -> tuple[Outcome, float]:
@@ -314,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         "p95 (ms)": round(percentile(lat, 0.95) * 1000, 1),
         "max (ms)": round(max(lat) * 1000, 1) if lat else 0,
         "errors": len(out.errors),
+        "re-sent with a puzzle (429)": out.retried,
         "reports/s": round(check["stored"] / wall, 1) if wall else 0,
         "wall (s)": round(wall, 1),
     }
