@@ -39,6 +39,13 @@ def refresh_after_commit(*scope_codes: str) -> None:
     transaction.on_commit(lambda: refresh_scopes(codes))
 
 
+def refresh_person_after_commit(person) -> None:
+    """The hook for person updates (sex, birth date, origin change the victims' figures of their cases)."""
+    scopes = list(Case.objects.filter(participants__person=person).values_list("scope_code", flat=True).distinct())
+    if scopes:
+        refresh_after_commit(*scopes)
+
+
 def refresh_case(case: Case) -> int:
     return refresh_scopes([case.scope_code])
 

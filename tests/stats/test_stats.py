@@ -221,3 +221,22 @@ def test_victim_services_with_a_deadline_are_folded_in(org, registry):
     stats_actions.refresh_case(case)
     services = {c.key: c.shown for c in selectors.dashboard(audience_for(org.analyst)).breakdowns["services"].cells}
     assert services == {"due": 2, "met": 1}
+
+
+def test_the_hook_refreshes_after_commit(org, registry, django_capture_on_commit_callbacks):
+    from gugus.cases import actions
+
+    case = registry.lotim[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_case(actor=org.lotim_investigator, case=case, expected_version=case.version,
+                            status="FollowUp")
+        stats_actions.refresh_after_commit(case.scope_code)
+    lotim = selectors.dashboard(audience_for(org.analyst), region="52.03")
+    assert {c.key: c.shown for c in lotim.breakdowns["case_status"].cells} == {"Active": 3, "FollowUp": 1}
+    person = case.participants.get(role="victim").person
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_person(actor=org.lotim_investigator, person=person, expected_version=person.version,
+                              sex="M")
+        stats_actions.refresh_person_after_commit(person)
+    lotim = selectors.dashboard(audience_for(org.analyst), region="52.03")
+    assert {c.key: c.shown for c in lotim.breakdowns["victim_sex"].cells} == {"F": 3, "M": 1}
