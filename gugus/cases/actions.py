@@ -20,7 +20,9 @@ from gugus.cases import identification as idn
 from gugus.cases import stages as stage_rules
 from gugus.cases.identifiers import check_nik, normalise_identifier
 from gugus.cases.models import (
+    REFERENCE_PREFIX,
     Case,
+    CaseKind,
     CaseOrganisation,
     ChargedArticle,
     DatePrecision,
@@ -267,17 +269,19 @@ def open_person_in_emergency(*, actor, person_id: int, reason: str):
 
 # --- cases --------------------------------------------------------------------------------------------------
 
-def _next_reference(scope_code: str, year: int) -> str:
-    prefix = f"TPPO/{scope_code or 'NAS'}/{year}/"
+def _next_reference(scope_code: str, year: int, kind: str = CaseKind.TRAFFICKING) -> str:
+    prefix = f"{REFERENCE_PREFIX[kind]}/{scope_code or 'NAS'}/{year}/"
     count = Case.objects.filter(reference__startswith=prefix).count()
     return f"{prefix}{count + 1:05d}"
 
 
 def create_case(*, actor, reported_on, summary: str = "", police_report_number: str = "",
                 other_reference: str = "", status: str = "Active", scope_code: str | None = None,
-                intake_key: str | None = None) -> Case:
+                intake_key: str | None = None, kind: str = CaseKind.TRAFFICKING) -> Case:
     """Opens a case owned by the actor's agency. A repeated ``intake_key`` returns the first case."""
     _require(actor, "person.create")
+    if kind not in CaseKind.values:
+        raise GugusError(_("Unknown case type."), field="kind")
     if intake_key:
         existing = Case.objects.filter(intake_key=intake_key, owner_agency=actor.agency).first()
         if existing:
@@ -289,7 +293,8 @@ def create_case(*, actor, reported_on, summary: str = "", police_report_number: 
     scope_code = _scope_for(actor, scope_code)
     with transaction.atomic():
         for _attempt in range(5):  # the reference counter can race; the unique constraint decides
-            case = Case(reference=_next_reference(scope_code, reported.year), summary=summary.strip(),
+            case = Case(reference=_next_reference(scope_code, reported.year, kind), kind=kind,
+                        summary=summary.strip(),
                         reported_on=reported, police_report_number=police_report_number.strip(),
                         other_reference=other_reference.strip(), status=status, scope_code=scope_code,
                         owner_agency=actor.agency, created_by=actor, intake_key=intake_key or None)
@@ -303,7 +308,33 @@ def create_case(*, actor, reported_on, summary: str = "", police_report_number: 
         else:
             raise GugusError(_("Could not number the case; try again."))
         record_event(actor=actor, action="case.create", object_type=Case.OBJECT_TYPE, object_id=case.pk,
-                     data={"reference": case.reference, "scope": scope_code})
+                     data={"reference": case.reference, "scope": scope_code, "kind": kind})
+    return case
+
+
+def reclassify_case(*, actor, case: Case, kind: str, reason: str, identification: Identification | None = None,
+                    expected_version: int | None = None) -> Case:
+    """Changes a case's type (e.g. a troubled migrant worker's case becomes TPPO once identification says
+    so). Everything recorded on the case — people, events, services, stages — stays; the reference stays too."""
+    _require(actor, "person.edit")
+    if kind not in CaseKind.values:
+        raise GugusError(_("Unknown case type."), field="kind")
+    if kind == case.kind:
+        return case
+    if not (reason or "").strip():
+        raise GugusError(_("Say why the case type changes."), field="reason")
+    if identification is not None and identification.case_id != case.pk:
+        raise GugusError(_("Choose an identification of this case."), field="identification")
+    version = case.version if expected_version is None else expected_version
+    with transaction.atomic():
+        won = Case.objects.filter(pk=case.pk, version=version).update(
+            kind=kind, version=F("version") + 1, updated_at=timezone.now())
+        if not won:
+            raise Conflict()
+        previous, case.kind, case.version = case.kind, kind, version + 1
+        record_event(actor=actor, action="case.reclassify", object_type=Case.OBJECT_TYPE, object_id=case.pk,
+                     reason=reason.strip(), data={"from": previous, "to": kind,
+                                                  "identification": identification.pk if identification else None})
     return case
 
 

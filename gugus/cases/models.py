@@ -91,6 +91,12 @@ class PersonIdentifier(models.Model):
 
 class CaseKind(models.TextChoices):
     TRAFFICKING = "trafficking", _("Trafficking in persons (TPPO)")
+    TROUBLED_WORKER = "troubled_worker", _("Migrant worker in trouble (PMI bermasalah)")
+    DECEASED_WORKER = "deceased_worker", _("Deceased migrant worker")
+
+
+# Reference prefixes by kind: a reclassified case keeps its first reference (it is how people cite it).
+REFERENCE_PREFIX = {CaseKind.TRAFFICKING: "TPPO", CaseKind.TROUBLED_WORKER: "PMI", CaseKind.DECEASED_WORKER: "PMIW"}
 
 
 class Case(models.Model):

@@ -220,3 +220,19 @@ def test_closing_a_case_needs_approval_not_an_edit(org, case):
                         status="FollowUp")
     case.refresh_from_db()
     assert case.status == "FollowUp"
+
+
+def test_reclassifying_a_troubled_worker_case_keeps_its_history(org):
+    case = actions.create_case(actor=org.malang_investigator, reported_on="2024-02-01", kind="troubled_worker")
+    assert case.reference.startswith("PMI/35.07/2024/")
+    victim = make_person(org.malang_investigator, "Lilis Suryani", sex="F", birth_date="1990-01-01")
+    actions.add_participant(actor=org.malang_investigator, case=case, person=victim, role="victim")
+    with pytest.raises(GugusError):
+        actions.reclassify_case(actor=org.malang_investigator, case=case, kind="trafficking", reason="")
+    actions.reclassify_case(actor=org.malang_investigator, case=case, kind="trafficking",
+                            reason="Identifikasi: indikasi kuat TPPO")
+    case.refresh_from_db()
+    assert case.kind == "trafficking" and case.reference.startswith("PMI/")
+    assert case.participants.count() == 1
+    assert AuditEvent.objects.filter(action="case.reclassify", object_id=str(case.pk)).get().data["from"] == \
+        "troubled_worker"
