@@ -144,8 +144,14 @@ def _ingest_batch(actor, batch: list[tuple[str, dict]], source: str, ctx: _Conte
         if existing:
             JobPost.objects.filter(content_hash__in=existing).update(seen_at=now, times_seen=F("times_seen") + 1)
         result.seen_again += len(existing) + repeats_in_batch
+        still_online = _still_online(existing)
+        result.alerts += len(still_online)
         new = [(h, p) for h, p in keyed.items() if h not in existing]
         if not new:
+            if still_online:
+                record_event(actor=actor, action="watch.ingest", object_type=JobPost.OBJECT_TYPE,
+                             data={"source": source, "created": [], "seen_again": len(existing) + repeats_in_batch,
+                                   "alerts": len(still_online)})
             return
         scored = ctx.screener.screen_batch([{"id": h, "text": p["text"]} for h, p in new])
         posts, contacts = [], []
@@ -180,7 +186,19 @@ def _ingest_batch(actor, batch: list[tuple[str, dict]], source: str, ctx: _Conte
         record_event(actor=actor, action="watch.ingest", object_type=JobPost.OBJECT_TYPE,
                      data={"source": source, "created": [p.pk for p in saved.values()],
                            "seen_again": len(existing) + repeats_in_batch,
-                           "alerts": len(alerts)})
+                           "alerts": len(alerts) + len(still_online)})
+
+
+def _still_online(content_hashes) -> list[Alert]:
+    """A removed post seen again under the same link and text is still (or again) online: one alert per
+    request (later sightings find the open alert)."""
+    if not content_hashes:
+        return []
+    removed = TakedownRequest.objects.filter(status=TakedownStatus.REMOVED, post__content_hash__in=content_hashes)
+    alerts = [Alert(post_id=t.post_id, takedown=t, kind=AlertKind.TEXT, similarity=1.0)
+              for t in removed if not Alert.objects.filter(post_id=t.post_id, takedown=t, kind=AlertKind.TEXT).exists()]
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return alerts
 
 
 def _reappearances(post: JobPost, contacts, ctx: _Context) -> list[Alert]:

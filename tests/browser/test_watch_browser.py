@@ -61,6 +61,9 @@ def test_review_takedown_and_reappearance_alert(page, org, tmp_path, monkeypatch
     takedown_form.locator("button.primary").click()
     page.wait_for_url("**/pantauan/takedown/*/")
     page.screenshot(path=str(tmp_path / "takedown.png"), full_page=True)
+    page.goto(page.base + f"/pantauan/pos/{post.pk}/")
+    page.screenshot(path=str(tmp_path / "post.png"), full_page=True)
+    page.go_back()
 
     with page.expect_download() as download_info:
         page.locator("a[href$='/surat.pdf']").click()

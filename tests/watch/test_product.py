@@ -201,17 +201,21 @@ def test_removed_post_reappearing_raises_alerts_on_text_and_phone(org, client):
     result = ingest({"text": OTHER, "url": "https://www.tiktok.com/@agen/video/5"})
     phone_alert = Alert.objects.get(kind="phone")
     assert result.alerts == 1 and phone_alert.post.url.endswith("/video/5")
-    # A post with neither raises nothing; the same removed post seen again is not a new post.
+    # A post with neither raises nothing.
     assert ingest({"text": "Lowongan guru SD di Blitar, kirim lamaran ke dinas pendidikan."}).alerts == 0
+    # The removed post itself seen again: still online, one alert however often it is seen.
+    assert ingest({"text": SCAM, "url": URL}).alerts == 1
     assert ingest({"text": SCAM, "url": URL}).alerts == 0
+    still = Alert.objects.get(post=takedown.post)
+    assert (still.kind, still.similarity) == ("text", 1.0)
 
     sign_in(client, org.analyst)
     page = client.get(reverse("watch:alert_list")).content.decode()
-    assert page.count('data-testid="alert-row"') == 2 and takedown.number in page
+    assert page.count('data-testid="alert-row"') == 3 and takedown.number in page
     response = client.post(reverse("watch:alert_close", args=[phone_alert.pk]),
                            {"note": "Surat takedown baru dikirim"})
     assert response.status_code == 302
-    assert client.get(reverse("watch:alert_list")).content.decode().count('data-testid="alert-row"') == 1
+    assert client.get(reverse("watch:alert_list")).content.decode().count('data-testid="alert-row"') == 2
     assert AuditEvent.objects.filter(action="watch.alert_close").exists()
 
 
