@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "gugus.portal",
     "gugus.plans",
     "gugus.stats",
+    "gugus.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gugus.ops.middleware.SecurityHeadersMiddleware",  # ops: CSP and other headers (see the ops block)
+    "gugus.ops.middleware.ReadinessMiddleware",  # ops: /ready/ for load balancers, before sessions
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gugus.core.middleware.LanguageMiddleware",
@@ -208,10 +211,75 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("GUGUS_FROM_EMAIL", "gugus@localhost")
 
+# ---- ops: logging (GUGUS_LOG_JSON=1 → one JSON object per line; see docs/operations.md) ----
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "gugus.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if env_bool("GUGUS_LOG_JSON") else {})}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GUGUS_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# ---- end ops: logging ----
+
+# ---- ops: security headers (docs/security.md, docs/decisions/0007-csp-and-celery.md) ----
+# Content-Security-Policy as data: no inline script, no third-party origin, no framing.
+GUGUS_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# drf-spectacular's Swagger UI page bootstraps with an inline script: only that page may run one.
+GUGUS_CSP_RELAXED = {
+    "/api/docs/": {**GUGUS_CSP, "script-src": ["'self'", "'unsafe-inline'"],
+                   "style-src": ["'self'", "'unsafe-inline'"]},
+}
+GUGUS_SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",  # also on answers that leave before Django's clickjacking middleware
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+if env_bool("GUGUS_HTTPS"):
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# ---- end ops: security headers ----
+
+# ---- ops: cache, Celery and read replica (docs/operations.md) ----
+if os.environ.get("GUGUS_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["GUGUS_CACHE_URL"]}}
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+# Without a broker, jobs run in the calling process: the embedded default needs no extra service.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "care-deadline-reminders": {"task": "gugus.send_reminders", "schedule": 24 * 3600.0},
+    "plan-follow-up-reminders": {"task": "gugus.plan_reminders", "schedule": 24 * 3600.0},
+    "watch-post-fetching": {"task": "gugus.watch_ingest", "schedule": 3600.0,
+                            "kwargs": {"urls_file": os.environ.get("GUGUS_WATCH_URLS_FILE", "")}},
+}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gugus.ops.routers.ReplicaRouter"]
+# ---- end ops ----

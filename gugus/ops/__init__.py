@@ -1,0 +1,1 @@
+"""Operations: security headers, readiness, backup and restore, background jobs, structured logs."""
