@@ -20,7 +20,8 @@ FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every text in body is escaped
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" '
         f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
