@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("gugus.watch.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
+    path("", include("gugus.ops.urls")),  # ops: /ready/
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
