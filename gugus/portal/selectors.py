@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from gugus.accounts.models import Level, TaskForce
 from gugus.accounts.scope import access_basis, scoped
@@ -79,7 +79,7 @@ def reports_visible_to(user) -> QuerySet[Report]:
 
 
 def intake_queue(user, *, status: str = "open") -> QuerySet[Report]:
-    qs = reports_visible_to(user)
+    qs = reports_visible_to(user).annotate(n_attachments=Count("attachments"))
     if status == "open":
         return qs.filter(status__in=["received", "reviewed"])
     if status:

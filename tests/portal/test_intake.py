@@ -41,6 +41,18 @@ def test_queue_is_scoped_to_the_secretariats_jurisdiction(client, task_forces):
     assert AuditEvent.objects.filter(action="portal.report.list", actor_id=users.jatim.pk).exists()
 
 
+def test_queue_query_count_does_not_grow_with_reports(client, task_forces, django_assert_max_num_queries):
+    _tf, users = task_forces
+    for _ in range(3):
+        send_report(client)
+    sign_in(client, users.jatim)
+    client.get("/portal/staf/pengaduan/")
+    for _ in range(5):
+        send_report(client, regency="35.05")
+    with django_assert_max_num_queries(14):
+        assert client.get("/portal/staf/pengaduan/").status_code == 200
+
+
 def test_another_provinces_secretariat_gets_404(client, task_forces):
     _tf, users = task_forces
     send_report(client)
