@@ -1,9 +1,14 @@
 /* Public portal enhancements; every page works without this file.
+   0. Focus goes to the error summary after a refused submit.
    1. The regency/city list shows only the chosen province's entries.
    2. Under a flood, the report form carries a small proof-of-work (hashcash) solved here:
       find a counter n with sha256(token + ":" + n) starting with `bits` zero bits. */
 (function () {
   "use strict";
+  // After a refused submit, move focus to the error summary so screen readers start there.
+  var errors = document.getElementById("errors");
+  if (errors) { errors.focus(); }
+
   var province = document.getElementById("id_province");
   var regency = document.getElementById("id_regency");
   if (province && regency) {
