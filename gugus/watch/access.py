@@ -18,9 +18,11 @@ def roles_with(capability: str) -> frozenset[str]:
 
 
 def can(user, capability: str) -> bool:
+    """The role holds ``capability`` in ``data/access.toml`` (or in the project's roles.toml, should the
+    watch capabilities move there)."""
     if user is None or not user.is_authenticated or not user.is_active or getattr(user, "is_service", False):
         return False
-    return user.role in roles_with(capability)
+    return user.role in roles_with(capability) or user.can(capability)
 
 
 def can_view(user) -> bool:

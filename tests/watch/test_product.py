@@ -229,3 +229,13 @@ def test_upload_page_ingests_an_export_with_per_line_errors(org, client):
     page = response.content.decode()
     assert response.status_code == 200 and "line 2: invalid JSON" in page
     assert JobPost.objects.get().source == "Tim siber"
+
+
+def test_nav_helpers_for_the_main_menu(org):
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load gugus_watch %}{% if user|can_watch %}watch {% open_watch_alerts user %}{% endif %}")
+    assert template.render({"user": org.analyst}) == "watch 0"
+    assert template.render({"user": org.malang_investigator}) == "watch 0"
+    assert template.render({"user": org.auditor}) == ""
