@@ -19,6 +19,7 @@ from gugus.watch.resources import load_toml
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember"]
 EXCERPT = 900
+LEVELS = {"high": "tinggi", "medium": "sedang", "low": "rendah"}
 
 
 def tanggal(day: dt.date | dt.datetime | None) -> str:
@@ -94,7 +95,7 @@ def takedown_pdf(takedown: TakedownRequest) -> bytes:
         ("Diunggah", tanggal(post.posted_at)),
         ("Pertama kali terpantau", tanggal(post.first_seen_at)),
         ("Terakhir terpantau", tanggal(post.seen_at)),
-        ("Skor risiko", f"{post.risk:.2f} ({ {'high': 'tinggi', 'medium': 'sedang', 'low': 'rendah'}[post.level] })"),
+        ("Skor risiko", f"{post.risk:.2f} ({LEVELS.get(post.level, post.level)})".replace(".", ",")),
         ("Ditelaah", f"{tanggal(post.reviewed_at)} — dikonfirmasi: {post.review_reason}"),
         ("Kutipan isi", excerpt(post.text)),
     ]
