@@ -170,7 +170,8 @@ def _ingest_batch(actor, batch: list[tuple[str, dict]], source: str, ctx: _Conte
             )
             posts.append(row)
             contacts.append(contacts_of(res.entities))
-        JobPost.objects.bulk_create(posts)
+        # A concurrent ingest of the same post wins quietly: the row it stored is used below.
+        JobPost.objects.bulk_create(posts, ignore_conflicts=True)
         saved = {p.content_hash: p for p in JobPost.objects.filter(content_hash__in=[p.content_hash for p in posts])}
         rows, alerts = [], []
         for row, found in zip(posts, contacts, strict=True):
@@ -179,7 +180,7 @@ def _ingest_batch(actor, batch: list[tuple[str, dict]], source: str, ctx: _Conte
             for kind, value, index, bank in found:
                 rows.append(PostContact(post=post, kind=kind, index=index, value=value, bank=bank))
             alerts += _reappearances(post, found, ctx)
-        PostContact.objects.bulk_create(rows)
+        PostContact.objects.bulk_create(rows, ignore_conflicts=True)
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
         result.created += len(posts)
         result.alerts += len(alerts)
