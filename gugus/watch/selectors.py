@@ -225,6 +225,11 @@ def decisions_jsonl(user) -> Iterator[str]:
     """Reviewed posts as JSONL lines for ``gugus watch-train --reviewed`` (text, decision, reason)."""
     if not access.can_review(user):
         raise PermissionDenied()
+    return decision_lines()
+
+
+def decision_lines() -> Iterator[str]:
+    """All reviewer decisions as JSONL lines (for the ``gugus watch-decisions`` command; no user check)."""
     qs = (JobPost.objects.exclude(status=ReviewStatus.NEW).order_by("reviewed_at", "id")
           .values_list("pk", "text", "status", "review_reason", "reviewed_at", "url", "rules_version",
                        "model_version"))

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gugus.audit.actions import record_event
 from gugus.core.errors import GugusError, NotFound, PermissionDenied
 from gugus.core.views import attach_error
 from gugus.watch import access, actions, selectors
 from gugus.watch.forms import AlertCloseForm, ReviewForm, TakedownForm, TakedownStatusForm, UploadForm
 from gugus.watch.ingest import read_upload
 from gugus.watch.letter import takedown_pdf
-from gugus.watch.models import ReviewStatus, TakedownStatus
+from gugus.watch.models import JobPost, ReviewStatus, TakedownStatus
 
 MAX_UPLOAD = 20 * 1024 * 1024
 PAGE = 50
@@ -230,7 +231,9 @@ def upload(request):
 @watch_page
 def decisions_export(request):
     _review_only(request)
-    response = StreamingHttpResponse(selectors.decisions_jsonl(request.user), content_type="application/x-ndjson")
+    lines = selectors.decisions_jsonl(request.user)
+    record_event(actor=request.user, action="watch.decisions_export", object_type=JobPost.OBJECT_TYPE)
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="keputusan-penelaah-{stamp}.jsonl"'
     response["Cache-Control"] = "private, no-store"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -178,6 +179,9 @@ def test_reviewer_decisions_feed_watch_train(org, tmp_path):
     assert labels == [1, 0] and texts[0] == SCAM
     with pytest.raises(PermissionDenied):
         list(selectors.decisions_jsonl(org.malang_investigator))
+    out = tmp_path / "from-command.jsonl"
+    call_command("watch-decisions", "--output", str(out))
+    assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
 
 
 def _removed_takedown(org):
