@@ -42,6 +42,14 @@ HELD_OUT_SEED = 2026
 
 # -- workers (each in a fresh process) ---------------------------------------------------------------
 def _peak_rss_mb() -> float:
+    # VmHWM belongs to this process's own memory; ru_maxrss on Linux carries over the parent's
+    # high-water mark through fork + exec, which would floor small runs at the parent's size.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -181,6 +189,8 @@ def _markdown(rows: list[dict[str, Any]], args: argparse.Namespace, command: str
         "of the process that ran it; CPU time is that process's user + system time, and \"load after\" "
         "the 1-minute load average when it finished (other work on the machine slows the wall time).",
         "- pairs: candidate pairs produced by each pipeline's blocking rules.",
+        "- On FEBRL the Gugus file mode sees only name and birth date (its input schema has no "
+        "address); the plain model uses FEBRL's own name, birth date and address columns.",
         "",
         "| data | pipeline | precision | recall | F1 | wall time | CPU time | load after | peak RSS | pairs |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
