@@ -177,3 +177,13 @@ def test_rate_limit_spaces_requests_to_one_host(server):
     assert all(i.post for i in items)
     # robots.txt + two pages, each at least 0.15 s after the previous request to the host
     assert time.monotonic() - started >= 0.3
+
+
+def test_command_fetches_a_url_list(db, server, tmp_path, capsys):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{server}/ok\n{server}/private/secret\n{server}/missing\n", encoding="utf-8")
+    call_command("watch-ingest", "--urls", str(urls), "--interval", "0.01", "--timeout", "2", "--retries", "0")
+    out = capsys.readouterr()
+    assert "line 2: " in out.err and "disallowed by robots.txt" in out.err
+    assert "line 3: " in out.err and "HTTP 404" in out.err
+    assert "1 new posts" in out.out and JobPost.objects.get().source == "url"
