@@ -6,13 +6,20 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from gugus.accounts.models import Agency
+from gugus.accounts.scope import agency_filter
 from gugus.audit.models import AuditEvent
 
 
 def events_visible_to(user) -> QuerySet[AuditEvent]:
+    """A national auditor reads the whole log; a regional auditor the events of agencies in their region
+    (the log says who opened which record, so it is scoped like the records)."""
     if not user.can("audit.view"):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.all()
+    if user.jurisdiction == "":
+        return AuditEvent.objects.all()
+    agencies = Agency.objects.filter(agency_filter(user)).values("pk")
+    return AuditEvent.objects.filter(agency_id__in=agencies)
 
 
 def filter_events(qs: QuerySet[AuditEvent], *, username: str = "", object_type: str = "", object_id: str = "",

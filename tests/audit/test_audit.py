@@ -114,3 +114,17 @@ def test_auditors_filter_the_log_and_others_cannot_see_it(client, org):
                 .context["page"]) == []
     assert list(client.get(reverse("core:audit_log"), {"since": today}).context["page"])
     assert client.get("/api/v1/audit/", {"actor_name": "penyidik.malang"}).status_code == 200
+
+
+def test_a_regional_auditor_reads_only_their_region_s_events(client, org):
+    from gugus.accounts.roles import Role
+    from tests.factories import make_user
+
+    make_person(org.malang_investigator)
+    make_person(org.lotim_investigator, "Baiq Nurul")
+    jatim_auditor = make_user(org.jatim, Role.AUDITOR, "auditor.jatim")
+    sign_in(client, jatim_auditor)
+    names = {e["actor_name"] for e in client.get("/api/v1/audit/", {"limit": 500}).json()["results"]}
+    assert "penyidik.malang" in names and "penyidik.lotim" not in names
+    lotim_event = AuditEvent.objects.filter(actor_name="penyidik.lotim").first()
+    assert client.get(f"/api/v1/audit/{lotim_event.seq}/").status_code == 404
