@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gugus.portal",
     "gugus.plans",
     "gugus.stats",
+    "gugus.migrants",
     "gugus.ops",
 ]
 
