@@ -170,3 +170,11 @@ def test_names_are_deterministic():
     names_a = scale.Names(random.Random(5), 5)
     names_b = scale.Names(random.Random(5), 5)
     assert [names_a.written("F") for _ in range(20)] == [names_b.written("F") for _ in range(20)]
+
+
+@pytest.mark.django_db
+def test_demo_without_cases_for_fast_tests(regions, data_dir):
+    setup_demo(persons=0, with_cases=False)
+    assert not Case.objects.exists()
+    setup_demo(persons=0)  # an older demo database gets its cases on the next run
+    assert Case.objects.filter(intake_key__startswith="demo-case-").count() == len(DEMO_CASES)
