@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -34,11 +35,19 @@ def persons_visible_to(user) -> QuerySet[Person]:
     return base.filter(Q(pk__in=own.values("pk")) | Q(pk__in=via_cases))
 
 
-def _name_filter(query: str) -> Q:
-    """Spelling-tolerant: PostgreSQL trigram similarity; elsewhere the words' phonetic keys."""
+def _search_by_name(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Spelling-tolerant: PostgreSQL trigram word similarity (GIN index), best match first; elsewhere the
+    words' phonetic keys."""
     normalised = normalise_name(query) or query.strip().lower()
     if connection.vendor == "postgresql":
-        return Q(name_normalised__trigram_word_similar=normalised) | Q(name_normalised__contains=normalised)
+        # Word similarity also matches an exact substring, so no separate "contains" branch is needed.
+        return (qs.filter(name_normalised__trigram_word_similar=normalised)
+                .annotate(similarity=TrigramWordSimilarity(normalised, "name_normalised"))
+                .order_by("-similarity", "-id"))
+    return qs.filter(_phonetic_filter(normalised))
+
+
+def _phonetic_filter(normalised: str) -> Q:
     keys = (phonetic_key(normalised) or "").lower().replace(".", "").split()
     phonetic = Q()
     for key in keys:
@@ -49,7 +58,7 @@ def _name_filter(query: str) -> Q:
 def search_persons(user, *, query: str = "", nik: str = "", identifier: str = "") -> QuerySet[Person]:
     qs = persons_visible_to(user)
     if query:
-        qs = qs.filter(_name_filter(query))
+        qs = _search_by_name(qs, query)
     if nik:
         qs = qs.filter(pk__in=_identifier_matches("nik", nik))
     if identifier:

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from gugus.cases.identification import IdentificationAnswers
 from gugus.cases.identifiers import check_nik
 from gugus.cases.stages import allowed_next
 from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
+from gugus.core.paging import page_of
 from gugus.core.views import attach_error, require
 from gugus.regions.models import Region
 
@@ -41,10 +41,11 @@ def person_list(request):
     query = nik = ""
     if form.is_valid():
         query, nik = form.cleaned_data["q"], form.cleaned_data["nik"]
-    page = Paginator(selectors.search_persons(request.user, query=query, nik=nik), 25).get_page(
-        request.GET.get("page"))
+    page = page_of(selectors.search_persons(request.user, query=query, nik=nik), request.GET.get("page"), 25)
     selectors.record_list_read(request.user, page.object_list)
-    return render(request, "cases/person_list.html", {"form": form, "page": page})
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cases/person_list.html", {"form": form, "page": page, "query": params.urlencode()})
 
 
 def _person_or_404(request, pk, purpose="view"):
@@ -157,7 +158,7 @@ def case_list(request):
             region=data["region"], status=data["status"], stage=data["stage"],
             exploitation_type=data["exploitation_type"], reported_from=data["reported_from"],
             reported_to=data["reported_to"], child=data["child"], q=data["q"])
-    page = Paginator(selectors.filter_cases(request.user, filters), 25).get_page(request.GET.get("page"))
+    page = page_of(selectors.filter_cases(request.user, filters), request.GET.get("page"), 25)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
