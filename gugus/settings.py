@@ -256,6 +256,7 @@ if env_bool("GUGUS_HTTPS"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]  # load-balancer probes may speak plain HTTP
 # ---- end ops: security headers ----
 
 # ---- ops: cache, Celery and read replica (docs/operations.md) ----
