@@ -31,8 +31,9 @@ class Command(BaseCommand):
             raise CommandError("--persons must be between 1 and 1,000,000.")
         started = time.monotonic()
         result = setup_demo()
-        self.stdout.write(("Demo data created" if result.created else "Demo data already present")
-                          + f" ({time.monotonic() - started:.1f} s).\n")
+        self._room_demos()
+        result = setup_demo()  # the rooms may add logins (e.g. an immigration officer); reread them
+        self.stdout.write(("Demo data ready") + f" ({time.monotonic() - started:.1f} s).\n")
         if persons:
             self._scale(persons, cases, seed, batch)
         self.stdout.write("Demo logins (user name / password) — two-factor skipped in demo mode:")
@@ -44,6 +45,17 @@ class Command(BaseCommand):
             f"{result.totp_secret} to an authenticator app (or run `oathtool --totp -b {result.totp_secret}`)."
         )
         self.stdout.write(f"Open http://127.0.0.1:8000/ — data directory: {settings.DATA_DIR}")
+
+    def _room_demos(self):
+        """Each room adds its own demo records on top of the organisation and cases; each is idempotent.
+        Watch comes before migrants: a prevented departure's recruiter is linked to the watch demo's case."""
+        from gugus.care.demo import add_care_demo
+        from gugus.migrants.demo import add_migrants_demo
+        from gugus.plans.demo import add_plans_demo
+        from gugus.watch.demo import add_watch_demo
+
+        for add in (add_care_demo, add_plans_demo, add_watch_demo, add_migrants_demo):
+            add()
 
     def _scale(self, persons, cases, seed, batch):
         earlier = scale.already_generated(seed)
