@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("gugus.stats.urls")),
     path("", include("gugus.watch.urls")),
     path("", include("gugus.migrants.urls")),
+    path("", include("gugus.linkage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("", include("gugus.ops.urls")),  # ops: /ready/
