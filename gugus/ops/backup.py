@@ -63,8 +63,9 @@ class Manifest:
 def row_counts() -> dict[str, int]:
     """Rows per table of every installed model (what a restore must give back)."""
     counts = {}
+    tables = set(connection.introspection.table_names())
     for model in apps.get_models():
-        if model._meta.managed and not model._meta.proxy:
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table in tables:
             counts[model._meta.label] = model._default_manager.using("default").count()
     return counts
 
