@@ -158,9 +158,9 @@ OBJECTS = {
 def world(regions, settings, tmp_path):
     from gugus.audit.models import AuditEvent
     from gugus.care.demo import add_care_demo
+    from gugus.core.demo import setup_demo
     from gugus.migrants.demo import add_migrants_demo
     from gugus.migrants.models import PreventedDeparture, RightsClaim
-    from gugus.core.demo import setup_demo
     from gugus.plans import actions as plan_actions
     from gugus.plans.demo import add_plans_demo
     from gugus.portal import actions as portal_actions
