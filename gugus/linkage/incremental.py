@@ -136,21 +136,26 @@ def _level_labels(model_settings: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _evidence(row: Mapping[str, Any], labels: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Per comparison: the level reached and its match weight (log2 Bayes factor, with the term-frequency
+    adjustment); positive weight = the field agrees. Labels and weights only, never the compared values."""
     out = []
     for field, names in labels.items():
+        if row.get(f"gamma_{field}") is None:  # a comparison the model could not estimate
+            continue
         gamma = int(row[f"gamma_{field}"])
         if gamma < 0:
-            out.append({"field": field, "level": "missing", "agreed": None, "bayes_factor": 1.0})
+            out.append({"field": field, "level": "missing", "agreed": None, "weight": 0.0})
             continue
-        bf = float(row.get(f"bf_{field}") or 1.0) * float(row.get(f"bf_tf_adj_{field}") or 1.0)
-        out.append({"field": field, "level": names[len(names) - 1 - gamma], "agreed": bf > 1.0,
-                    "bayes_factor": round(bf, 4)})
+        weight = float(row.get(f"mw_{field}") or 0.0) + float(row.get(f"mw_tf_adj_{field}") or 0.0)
+        out.append({"field": field, "level": names[len(names) - 1 - gamma], "agreed": weight > 0,
+                    "weight": round(weight, 3)})
     return out
 
 
 def _tf_counts(column: str, values: set[str], prepared: list[dict[str, Any]]) -> dict[str, float]:
-    """Relative frequency of each value in the registry (at least one record: the one being scored)."""
-    total = max(Person.objects.count(), 1)
+    """Relative frequency of each value in the registry (at least one record: the one being scored). A small
+    registry counts as ``tf_min_population`` records, so a few records cannot make every name "common"."""
+    total = max(Person.objects.count(), int(access.thresholds()["tf_min_population"]), 1)
     out = {}
     for value in values:
         if column == "name":
@@ -159,7 +164,7 @@ def _tf_counts(column: str, values: set[str], prepared: list[dict[str, Any]]) ->
             n = Person.objects.filter(name_phonetic=f" {value.lower()} ").count()
         else:  # region: a kab/kota code without dots
             code = f"{value[:2]}.{value[2:]}"
-            n = Person.objects.filter(Q(origin_region_id=code) | Q(origin_region_id__startswith=f"{code}.")).count()
+            n = Person.objects.filter(Q(origin_region_id=code) | Q(origin_region__code__startswith=f"{code}.")).count()
         out[value] = max(n, sum(1 for p in prepared if p.get(column) == value), 1) / total
     return out
 
@@ -203,7 +208,7 @@ def score_rows(rows: list[Mapping[str, Any]], *, focus: Iterable[int] | None = N
         rule = "1 = 1"
     model_settings["blocking_rules_to_generate_predictions"] = [rule]
     model_settings["retain_intermediate_calculation_columns"] = True
-    model_settings["retain_matching_columns"] = False
+    model_settings["retain_matching_columns"] = True
     linker = Linker(db_api.register("gugus_incremental"), model_settings)
     logging.getLogger("splink").setLevel(logging.ERROR)
     if registry_tf:

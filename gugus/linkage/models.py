@@ -22,8 +22,8 @@ class MatchCandidate(models.Model):
 
     ``person_a`` is always the record with the lower id, so a pair is stored once.
     ``evidence`` lists, per compared field, the comparison level reached, whether it counts as an
-    agreement, and its Bayes factor: ``[{"field": "name", "level": "same phonetic key",
-    "agreed": true, "bayes_factor": 812.0}, …]`` — labels only, never the values compared.
+    agreement, and its match weight (log2 Bayes factor): ``[{"field": "name", "level": "same phonetic key",
+    "agreed": true, "weight": 9.7}, …]`` — labels only, never the values compared.
     """
 
     OBJECT_TYPE = "linkage.matchcandidate"

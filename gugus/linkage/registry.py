@@ -3,7 +3,8 @@
     persons → file-mode rows → LinkageEngine (prepare → block → compare → train → predict) → candidates
 
 The trained model is written to ``<GUGUS_DATA_DIR>/linkage/model.json``; incremental matching uses it from
-then on. A registry too small or too sparse for EM (no shared NIK, no shared name + birth date) is scored with
+then on. A registry smaller than ``train_min_records`` (``data/review.toml``) or too sparse for EM (no shared NIK,
+no shared name + birth date) is scored with
 the packaged prior model instead, and nothing is written. Pending pairs the run no longer finds are removed;
 decided pairs are never touched.
 """
@@ -63,7 +64,10 @@ def link_registry(*, options: EngineOptions | None = None, progress: Callable[[s
     engine.settings["retain_intermediate_calculation_columns"] = True
     engine.block()
     engine.compare()
-    if train:
+    minimum = int(access.thresholds()["train_min_records"])
+    if train and total < minimum:
+        progress(f"link-registry: {total:,} records, fewer than {minimum:,}: not training; using the current model")
+    elif train:
         try:
             engine.train()
             path = registry_model_path()

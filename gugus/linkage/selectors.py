@@ -86,7 +86,7 @@ def _shown(person: Person, field: str) -> str:
 
 def side_by_side(candidate: MatchCandidate) -> list[dict]:
     """The evidence of a pair, one row per compared field: both records' values (for a user already shown to
-    see both), the comparison level reached, agreement and its Bayes factor."""
+    see both), the comparison level reached, agreement and its match weight."""
     from django.utils.translation import gettext
 
     rows = []
