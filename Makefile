@@ -27,8 +27,12 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# One benchmark at a time, e.g. `make bench BENCH=linkage BENCH_ARGS="--records 100000"`
+# (linkage, watch, registry, stats, portal_load); each writes its own section of docs/benchmarks.md.
+BENCH ?= linkage
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.$(BENCH) $(BENCH_ARGS)
 
 # Refreshes the Indonesian catalogue from the source strings and compiles it (needs GNU gettext).
 messages: $(VENV)/.installed
