@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import _linkage_baseline as baseline
+from bench._docs import write_section as write_docs_section
 from gugus.linkage import synthetic
 from gugus.linkage.engine import EngineOptions
 from gugus.linkage.evaluation import pairwise_scores
@@ -218,14 +219,7 @@ def _markdown(rows: list[dict[str, Any]], args: argparse.Namespace, command: str
 
 def write_section(text: str, path: Path = DOCS) -> None:
     """Replace this benchmark's section of docs/benchmarks.md, leaving the rest as it is."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        new = head + text + tail
-    else:
-        new = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
+    write_docs_section("linkage", text, path)
 
 
 def main(argv: list[str] | None = None) -> int:

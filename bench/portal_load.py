@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench._docs import write_section as write_docs_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 START = "<!-- bench:portal:start -->"
@@ -276,15 +278,8 @@ def _start_server(env: dict, port: int, workers: int, threads: int) -> subproces
 
 
 def _write_docs(text: str, path: Path = DOCS) -> None:
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = current.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = path.with_suffix(".md.portal-tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    """Replace this benchmark's section of docs/benchmarks.md, leaving the rest as it is."""
+    write_docs_section("portal", text, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench._docs import write_section as write_docs_section
 from bench._registry_load import Client, misspell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -406,15 +407,7 @@ def render(args, data: dict, size: dict, server: str, results: dict, command: st
 
 def write_section(text: str, path: Path = DOCS) -> None:
     """Replace this benchmark's section of docs/benchmarks.md, leaving the rest as it is."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = current.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = path.with_suffix(".md.registry-tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    write_docs_section("registry", text, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,8 @@ from collections import OrderedDict, deque
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench._docs import write_section as write_docs_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 START = "<!-- bench:watch:start -->"
@@ -222,15 +224,7 @@ def render(args, command: str, tp: dict, acc: dict, model_version: str, rules_ve
 
 def write_section(text: str, path: Path = DOCS) -> None:
     """Replace this benchmark's section of docs/benchmarks.md, leaving the rest as it is."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = current.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = path.with_suffix(".md.watch-tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    write_docs_section("watch", text, path)
 
 
 def main(argv: list[str] | None = None) -> int:
