@@ -3,12 +3,18 @@ exports and the HTCDS exchange."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gugus.audit.actions import record_event
@@ -18,9 +24,11 @@ from gugus.core.errors import GugusError
 from gugus.core.views import require
 from gugus.stats import charts, exports, htcds, selectors
 from gugus.stats.forms import HtcdsExportForm, HtcdsImportForm
+from gugus.stats.models import StatLock
 from gugus.stats.privacy import audience_for, public_audience, release_seed
 from gugus.stats.report import report_pdf
 
+CACHE_SECONDS = 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,11 +78,31 @@ def _k() -> int:
     return threshold()
 
 
+def _cached_context(request, audience, region, period, *, link_name: str) -> dict:
+    """The dashboard's context with its figures rendered, cached until the summary next changes.
+
+    The key holds everything the figures depend on: the audience's jurisdiction (suppression), region,
+    period, language and the summary's version (the time of its last refresh), so a cached page is never
+    stale and never shown to a viewer of another jurisdiction."""
+    version = StatLock.objects.values_list("refreshed_at", flat=True).first()
+    key = "stats:" + hashlib.sha256(repr((
+        audience.jurisdiction, audience.public, audience.epsilon, audience.seed, region, period.year,
+        period.month, get_language(), link_name, str(version))).encode()).hexdigest()
+    context = cache.get(key)
+    if context is None:
+        dash = selectors.dashboard(audience, region=region, period=period)
+        full = _dashboard_context(request, dash, link_name=link_name)
+        context = {k: v for k, v in full.items() if k in ("dash", "k", "children", "years", "breadcrumbs", "query")}
+        context["figures"] = mark_safe(render_to_string("stats/_figures.html", full))  # noqa: S308 - our template
+        cache.set(key, context, CACHE_SECONDS)
+    return context
+
+
 def dashboard(request):
     require(request.user, "stats.view")
     region, period = _params(request)
-    dash = selectors.dashboard(audience_for(request.user), region=region, period=period)
-    return render(request, "stats/dashboard.html", _dashboard_context(request, dash, link_name="stats:dashboard"))
+    context = _cached_context(request, audience_for(request.user), region, period, link_name="stats:dashboard")
+    return render(request, "stats/dashboard.html", context)
 
 
 def dashboard_file(request, fmt: str):
@@ -164,6 +192,5 @@ def public(request):
     if "." in region:
         raise Http404()
     seed = release_seed(region, period.label, timezone.localdate().isoformat())
-    dash = selectors.dashboard(public_audience(seed=seed), region=region, period=period)
-    context = _dashboard_context(request, dash, link_name="stats:public")
+    context = _cached_context(request, public_audience(seed=seed), region, period, link_name="stats:public")
     return render(request, "stats/public.html", context)
