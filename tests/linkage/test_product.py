@@ -81,6 +81,7 @@ def test_queue_lists_a_pair_only_to_reviewers_who_see_both_persons(org, pair, cl
     sign_in(client, org.jatim_supervisor)
     page = client.get("/tautan/").content.decode()
     assert "Supartini" in page and "Soepartini" in page
+    assert "Antrean penelaahan" in page  # Indonesian by default (gugus/linkage/locale)
     detail = client.get(f"/tautan/pasangan/{candidate.pk}/").content.decode()
     assert "Polres Malang" in detail and "Polres Blitar" in detail and "1994-07-12" in detail
     assert AuditEvent.objects.filter(action="linkage.view", object_id=str(candidate.pk)).exists()
