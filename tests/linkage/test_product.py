@@ -179,3 +179,23 @@ def test_link_registry_refreshes_candidates(org, pair, tmp_path, settings):
     candidate = MatchCandidate.objects.get()
     assert (candidate.person_a_id, candidate.person_b_id) == (malang.pk, blitar.pk)
     assert AuditEvent.objects.filter(action="linkage.registry_run").exists()
+
+
+def test_link_registry_trains_saves_the_model_and_incremental_matching_uses_it(org, pair, tmp_path, settings,
+                                                                              monkeypatch):
+    from gugus.linkage import access
+    from gugus.linkage.incremental import load_model, registry_model_path
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setitem(access.review_config()["thresholds"], "train_min_records", 2)
+    malang, blitar, _ = pair
+    assert load_model().version.startswith("prior:")
+    call_command("link-registry")
+    assert registry_model_path().exists()
+    assert load_model().version.startswith("registry:")
+    event = AuditEvent.objects.get(action="linkage.registry_run")
+    assert event.data["trained"] and event.data["model"] == load_model().version
+    # The next new record is scored with the registry's model.
+    late = make_person(org.jatim_supervisor, "Soepartini", sex="F", birth_date="1994-07-12", scope_code="35.05",
+                       phone="081234567890")
+    assert {c.model_version for c in match_person(late)} == {load_model().version}
