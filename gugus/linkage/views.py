@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gugus.cases.selectors import persons_visible_to
+from gugus.cases.selectors import persons_visible_to, record_list_read
 from gugus.core.errors import GugusError, NotFound, PermissionDenied
 from gugus.core.views import attach_error
 from gugus.linkage import access, actions, selectors
@@ -44,6 +44,8 @@ def queue(request):
     if status not in CandidateStatus.values:
         status = ""
     page = Paginator(selectors.review_queue(request.user, status=status), PAGE).get_page(request.GET.get("page"))
+    # The queue shows names: which records were shown, and to whom, is logged (as on the persons list).
+    record_list_read(request.user, [p for c in page for p in (c.person_a, c.person_b)])
     return render(request, "linkage/queue.html", {
         "page": page, "status": status, "statuses": CandidateStatus.choices,
         "likely": access.thresholds()["likely"],
@@ -97,8 +99,10 @@ def _person(request, pk):
 @review_page
 def person_links(request, pk, form=None):
     person = _person(request, pk)
+    members = list(selectors.cluster_members(request.user, person))
+    record_list_read(request.user, members)
     return render(request, "linkage/person_links.html", {
-        "person": person, "members": selectors.cluster_members(request.user, person),
+        "person": person, "members": members,
         "participations": selectors.cluster_cases(request.user, person), "form": form or UnmergeForm(),
     })
 

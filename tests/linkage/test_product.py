@@ -85,6 +85,19 @@ def test_queue_lists_a_pair_only_to_reviewers_who_see_both_persons(org, pair, cl
     detail = client.get(f"/tautan/pasangan/{candidate.pk}/").content.decode()
     assert "Polres Malang" in detail and "Polres Blitar" in detail and "1994-07-12" in detail
     assert AuditEvent.objects.filter(action="linkage.view", object_id=str(candidate.pk)).exists()
+    listed = AuditEvent.objects.filter(action="person.list", actor_id=org.jatim_supervisor.pk).order_by("seq").first()
+    assert sorted(listed.data["ids"]) == [malang.pk, blitar.pk]
+
+
+def test_queue_page_queries_do_not_grow_with_pairs(org, client, django_assert_max_num_queries):
+    people = [make_person(org.malang_investigator if i % 2 else org.blitar_investigator, "Siti Aminah", sex="F",
+                          birth_date="1990-01-01", origin_region="35.07") for i in range(8)]
+    match_person(people[-1])
+    match_person(people[-2])
+    assert MatchCandidate.objects.count() >= 10
+    sign_in(client, org.jatim_supervisor)
+    with django_assert_max_num_queries(20):
+        assert client.get("/tautan/").status_code == 200
 
 
 def test_confirm_clusters_and_the_person_shows_cases_across_agencies_in_scope(org, pair, client):
