@@ -102,6 +102,20 @@ def _apply(level: int, region: str, province: str, delta: Delta) -> None:
         StatCell.objects.bulk_create(create, batch_size=BATCH)
 
 
+AUTO_BUILD_MAX_CASES = 20_000
+
+
+def ensure_built() -> bool:
+    """Builds the summary on first use of a small registry (e.g. ``make run`` with the demo data) when it was
+    never built; a large registry is left to ``gugus stats-refresh``. Returns True when it built."""
+    if StatLock.objects.exists() or not Case.objects.exists():
+        return False
+    if Case.objects.count() > AUTO_BUILD_MAX_CASES:
+        return False
+    rebuild()
+    return True
+
+
 def rebuild(*, region: str | None = None, progress=None) -> int:
     """Recomputes the summary from the registry: everything, or the buckets inside ``region``.
 

@@ -22,6 +22,7 @@ from gugus.cases import selectors as case_selectors
 from gugus.cases.forms import CaseFilterForm
 from gugus.core.errors import GugusError
 from gugus.core.views import require
+from gugus.stats import actions as stats_actions
 from gugus.stats import charts, exports, htcds, selectors
 from gugus.stats.forms import HtcdsExportForm, HtcdsImportForm
 from gugus.stats.models import StatLock
@@ -85,6 +86,8 @@ def _cached_context(request, audience, region, period, *, link_name: str) -> dic
     period, language and the summary's version (the time of its last refresh), so a cached page is never
     stale and never shown to a viewer of another jurisdiction."""
     version = StatLock.objects.values_list("refreshed_at", flat=True).first()
+    if version is None and stats_actions.ensure_built():
+        version = StatLock.objects.values_list("refreshed_at", flat=True).first()
     key = "stats:" + hashlib.sha256(repr((
         audience.jurisdiction, audience.public, audience.epsilon, audience.seed, region, period.year,
         period.month, get_language(), link_name, str(version))).encode()).hexdigest()

@@ -240,3 +240,11 @@ def test_the_hook_refreshes_after_commit(org, registry, django_capture_on_commit
         stats_actions.refresh_person_after_commit(person)
     lotim = selectors.dashboard(audience_for(org.analyst), region="52.03")
     assert {c.key: c.shown for c in lotim.breakdowns["victim_sex"].cells} == {"F": 3, "M": 1}
+
+
+def test_a_small_registry_is_summarised_on_first_view(client, org):
+    build_case(org.malang_investigator, 1)
+    assert not StatCell.objects.exists()
+    sign_in(client, org.analyst)
+    page = client.get(reverse("stats:dashboard"))
+    assert page.context["dash"].headline["cases"].shown == 1 and StatCell.objects.exists()
