@@ -26,36 +26,50 @@ def _require_reviewer(actor) -> None:
 
 
 def store_candidates(*, pairs: Iterable, model_version: str, trigger: Person | None = None,
-                     actor=None) -> list[MatchCandidate]:
+                     actor=None, chunk: int = 1000) -> list[MatchCandidate]:
     """Store scored pairs (`incremental.ScoredPair`) as candidates. A pending pair gets the new score; a
-    decided pair, and a pair already in one cluster, is left as it is. One audit event for the run."""
+    decided pair, and a pair already in one cluster, is left as it is. Written in bulk, ``chunk`` pairs at a
+    time; one audit event for the run."""
     pairs = list(pairs)
     if not pairs:
         return []
-    ids = {i for p in pairs for i in (p.id_a, p.id_b)}
-    cluster_of = dict(ClusterMember.objects.filter(person_id__in=ids).values_list("person_id", "cluster_id"))
-    stored = []
+    stored: list[MatchCandidate] = []
+    fields = ["match_probability", "match_weight", "evidence", "model_version", "updated_at"]
     with transaction.atomic():
-        for p in pairs:
-            a, b = sorted((p.id_a, p.id_b))
-            if cluster_of.get(a) is not None and cluster_of.get(a) == cluster_of.get(b):
-                continue
-            values = {"match_probability": p.match_probability, "match_weight": p.match_weight,
-                      "evidence": p.evidence, "model_version": model_version}
-            row = MatchCandidate.objects.select_for_update().filter(person_a_id=a, person_b_id=b).first()
-            if row is None:
-                row = MatchCandidate.objects.create(person_a_id=a, person_b_id=b, **values)
-            elif row.status == CandidateStatus.PENDING:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.save(update_fields=[*values, "updated_at"])
-            else:
-                continue
-            stored.append(row)
+        for start in range(0, len(pairs), chunk):
+            part = {tuple(sorted((p.id_a, p.id_b))): p for p in pairs[start:start + chunk]}
+            ids = {i for key in part for i in key}
+            cluster_of = dict(ClusterMember.objects.filter(person_id__in=ids).values_list("person_id", "cluster_id"))
+            existing = {(c.person_a_id, c.person_b_id): c for c in MatchCandidate.objects.select_for_update()
+                        .filter(person_a_id__in={a for a, _ in part}, person_b_id__in={b for _, b in part})}
+            new, changed = [], []
+            now = timezone.now()
+            for (a, b), p in part.items():
+                if cluster_of.get(a) is not None and cluster_of.get(a) == cluster_of.get(b):
+                    continue
+                values = {"match_probability": p.match_probability, "match_weight": p.match_weight,
+                          "evidence": p.evidence, "model_version": model_version}
+                row = existing.get((a, b))
+                if row is None:
+                    new.append(MatchCandidate(person_a_id=a, person_b_id=b, **values))
+                elif row.status == CandidateStatus.PENDING:
+                    for k, v in values.items():
+                        setattr(row, k, v)
+                    row.updated_at = now
+                    changed.append(row)
+            MatchCandidate.objects.bulk_update(changed, fields)
+            created = MatchCandidate.objects.bulk_create(new)
+            if created and created[0].pk is None:  # a backend that does not return ids
+                created = list(MatchCandidate.objects.filter(
+                    person_a_id__in={c.person_a_id for c in new}, person_b_id__in={c.person_b_id for c in new},
+                    status=CandidateStatus.PENDING).exclude(pk__in=[c.pk for c in changed]))
+            stored += changed + created
         record_event(actor=actor, action="linkage.match",
                      object_type=Person.OBJECT_TYPE if trigger else MatchCandidate.OBJECT_TYPE,
                      object_id=trigger.pk if trigger else "",
-                     data={"candidates": [c.pk for c in stored], "model": model_version})
+                     # A registry run may store millions: the ids are listed up to 1,000, the count always.
+                     data={"candidates": sorted(c.pk for c in stored)[:1000], "count": len(stored),
+                           "model": model_version})
     return stored
 
 
