@@ -276,5 +276,7 @@ def _restore_pg(source: Path) -> None:
 
 def _restore_dumpdata(source: Path) -> None:
     call_command("migrate", interactive=False, verbosity=0)
+    # Data migrations seed rows (e.g. the portal's information pages); the backup has its own copy of them.
+    call_command("flush", interactive=False, verbosity=0)
     with transaction.atomic():
         call_command("loaddata", str(source), verbosity=0)

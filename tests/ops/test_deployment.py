@@ -192,26 +192,26 @@ def test_two_web_processes_a_worker_postgres_and_redis_push_a_case_through_refer
             assert status == 200 and seen["id"] == case["id"]
 
         # 4. Jobs on the worker through Redis: a linkage batch and the deadline reminders.
-        from gugus.celery import app as celery_app
+        import csv
+
+        from celery import Celery
+
         from gugus.linkage import synthetic
 
         records, clusters = tmp_path / "records.csv", tmp_path / "clusters.csv"
-        import csv
-
         with records.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(synthetic.COLUMNS))
             writer.writeheader()
             writer.writerows(synthetic.generate(200, seed=5))
-        client = celery_app.connection_for_write()
+        # A client of its own: the project's app in this process is configured for the eager default.
+        client = Celery("deploy-test-client", broker=REDIS_URL, backend=REDIS_URL)
         try:
-            celery_app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-            linkage = celery_app.send_task("gugus.link_file", args=[str(records), str(clusters)])
-            reminders = celery_app.send_task("gugus.send_reminders")
+            linkage = client.send_task("gugus.link_file", args=[str(records), str(clusters)])
+            reminders = client.send_task("gugus.send_reminders")
             assert "persons" in linkage.get(timeout=120)
             assert "reminder" in reminders.get(timeout=60)
         finally:
-            client.release()
-            celery_app.conf.update(broker_url=None, result_backend=None, task_always_eager=True)
+            client.close()
         assert clusters.exists()
         assert "Audit chain intact" in _run(env, "audit-verify")
         logs = (tmp_path / "web.log").read_text()
