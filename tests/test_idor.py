@@ -150,6 +150,11 @@ OBJECTS = {
     **{f"case-{n}": (lambda w: {"pk": w.case.pk}, "penyidik.malang")
        for n in ("detail", "stage", "participant", "identify")},
     "user-detail": (lambda w: {"pk": w.malang_user.pk}, "admin.jatim"),
+    # Linkage: a candidate pair of two Polres Malang records, reviewed in East Java.
+    "linkage:candidate_detail": (lambda w: {"pk": w.candidate.pk}, "supervisor.jatim"),
+    "linkage:candidate_decide": (lambda w: {"pk": w.candidate.pk}, "supervisor.jatim"),
+    "linkage:person_links": (lambda w: {"pk": w.person.pk}, "supervisor.jatim"),
+    "linkage:person_unmerge": (lambda w: {"pk": w.person.pk}, "supervisor.jatim"),
     "audit-detail": (lambda w: {"pk": w.audit_event.pk}, "auditor.pusat"),
 }
 
@@ -192,7 +197,15 @@ def world(regions, settings, tmp_path):
                                      report=_first(plans.ProgressReport.objects.filter(activity__programme__plan=plan)),
                                      upload=SimpleUploadedFile("foto.png", PNG, content_type="image/png"))
 
+    from gugus.linkage import actions as linkage_actions
+    from gugus.linkage.incremental import ScoredPair
+
+    malang_people = list(Person.objects.filter(owner_agency=malang.agency).order_by("pk")[:2])
+    candidate = linkage_actions.store_candidates(
+        pairs=[ScoredPair(malang_people[0].pk, malang_people[1].pk, 0.97, 9.5, [])], model_version="idor-test")[0]
+
     return SimpleNamespace(
+        candidate=candidate,
         malang_user=malang,
         token=ApiToken.objects.get(name="SIMPEL"),
         person=_first(Person.objects.filter(owner_agency=malang.agency, scope_code__startswith="35.07")),
