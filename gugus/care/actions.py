@@ -40,6 +40,7 @@ from gugus.cases.selectors import cases_visible_to
 from gugus.cases.vocabularies import vocabulary
 from gugus.core.errors import GugusError, NotFound, PermissionDenied
 from gugus.regions.models import Country, Region
+from gugus.stats.actions import refresh_after_commit
 
 # Who may plan services, record consent and refer: case managers and supervisors ("service.manage") and
 # investigators ("process.edit"), since the police refer most victims at intake.
@@ -207,6 +208,7 @@ def request_service(*, actor, victim: Participant, kind: str, requested_on=None,
     provider_agency, provider_name = _provider(provider_agency, provider_name)
     with transaction.atomic():
         service = _new_service(actor, victim, kind, day, provider_agency, provider_name, notes)
+        refresh_after_commit(service.case.scope_code)  # the 7-day figures
         _audit(actor, "service.request", victim.case, service=service.pk, victim=victim.pk, kind=kind,
                provider=provider_agency.pk if provider_agency else None, external=bool(provider_name),
                deadline=service.deadline)
@@ -282,6 +284,7 @@ def change_service_status(*, actor, service: Service, status: str, on=None, note
             service.notes = f"{service.notes}\n{day}: {note.strip()}".strip()
             changed.append("notes")
         service.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+        refresh_after_commit(service.case.scope_code)  # the 7-day figures
         _audit(actor, "service.status", service.case, service=service.pk, old=old, new=status, on=day)
     return service
 

@@ -49,6 +49,13 @@ CASE_FIELDS = ("summary", "reported_on", "police_report_number", "other_referenc
 CHILD_AGE = 18
 
 
+def _figures_changed(*scope_codes: str) -> None:
+    """The statistics summary of these regions is refreshed after the commit (gugus.stats)."""
+    from gugus.stats.actions import refresh_after_commit
+
+    refresh_after_commit(*scope_codes)
+
+
 def _require(actor, capability: str) -> None:
     if not actor.can(capability):
         raise PermissionDenied()
@@ -251,6 +258,9 @@ def update_person(*, actor, person: Person, expected_version: int, **changes) ->
             PersonIdentifier.objects.filter(person=person, kind__in=replace).delete()
             PersonIdentifier.objects.bulk_create(_dedupe([r for r in rows if r.kind in replace]))
         person.version = expected_version + 1
+        from gugus.stats.actions import refresh_person_after_commit
+
+        refresh_person_after_commit(person)
         record_event(actor=actor, action="person.update", object_type=Person.OBJECT_TYPE, object_id=person.pk,
                      data={"changed": sorted(set(changed) - {"name_normalised", "name_phonetic", "estimated_age_on"})
                            + sorted(replace), "version": person.version})
@@ -309,6 +319,7 @@ def create_case(*, actor, reported_on, summary: str = "", police_report_number: 
             raise GugusError(_("Could not number the case; try again."))
         record_event(actor=actor, action="case.create", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      data={"reference": case.reference, "scope": scope_code, "kind": kind})
+        _figures_changed(scope_code)
     return case
 
 
@@ -332,6 +343,7 @@ def reclassify_case(*, actor, case: Case, kind: str, reason: str, identification
         if not won:
             raise Conflict()
         previous, case.kind, case.version = case.kind, kind, version + 1
+        _figures_changed(case.scope_code)
         record_event(actor=actor, action="case.reclassify", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      reason=reason.strip(), data={"from": previous, "to": kind,
                                                   "identification": identification.pk if identification else None})
@@ -372,12 +384,15 @@ def update_case(*, actor, case: Case, expected_version: int, closure_approved: b
         case.version = expected_version + 1
         record_event(actor=actor, action="case.update", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      data={"changed": sorted(changed), "version": case.version})
+        _figures_changed(case.scope_code)
     return case
 
 
 def _touch(case: Case, **denormalised) -> None:
-    """Bumps the case's version (and refreshes denormalised columns) after a change to its parts."""
+    """Bumps the case's version (and refreshes denormalised columns and the figures) after a change to its
+    parts."""
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now(), **denormalised)
+    _figures_changed(case.scope_code)
     case.version += 1
     for field, value in denormalised.items():
         setattr(case, field, value)

@@ -34,9 +34,12 @@ def _lock() -> None:
 
 
 def refresh_after_commit(*scope_codes: str) -> None:
-    """The hook for the case actions: refresh these scopes' buckets once the transaction commits."""
-    codes = {c or "" for c in scope_codes}
-    transaction.on_commit(lambda: refresh_scopes(codes))
+    """The hook for the case actions: refresh these scopes' buckets once the transaction commits (in a
+    Celery worker when a broker is configured; inline otherwise)."""
+    from gugus.stats.tasks import refresh_scopes_task
+
+    codes = sorted({c or "" for c in scope_codes})
+    transaction.on_commit(lambda: refresh_scopes_task.delay(codes))
 
 
 def refresh_person_after_commit(person) -> None:

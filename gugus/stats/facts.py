@@ -66,7 +66,9 @@ def facts(cases: Q) -> dict[Key, list[int]]:
 
 
 def iter_facts(cases: Q) -> Iterator[tuple[Key, int, int]]:
-    rows = Case.objects.filter(cases).order_by("pk").values_list(
+    # Trafficking figures only: troubled and deceased migrant workers have their own (gugus.migrants), and a
+    # case counts here once it is reclassified as TPPO (the reclassification refreshes its region).
+    rows = Case.objects.filter(cases, kind="trafficking").order_by("pk").values_list(
         "pk", "scope_code", "reported_on", "status", "current_stage", "exploitation_types")
     chunk: list = []
     for row in rows.iterator(chunk_size=CHUNK):
