@@ -40,6 +40,7 @@ from gugus.cases.models import (
 from gugus.cases.vocabularies import UnknownCodeError, vocabulary
 from gugus.core import crypto
 from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
+from gugus.linkage.incremental import match_after_commit
 from gugus.linkage.prepare import normalise_name, phonetic_key
 from gugus.regions.models import Country, Region
 
@@ -200,6 +201,9 @@ def create_person(*, actor, full_name: str, scope_code: str | None = None, **fie
         PersonIdentifier.objects.bulk_create(_dedupe(rows))
         record_event(actor=actor, action="person.create", object_type=Person.OBJECT_TYPE, object_id=person.pk,
                      data={"fields": sorted(k for k, v in values.items() if v) + sorted({r.kind for r in rows})})
+        # Other agencies' records of the same person are looked for after the commit (gugus.linkage); a
+        # failure there is logged and never fails the recording.
+        match_after_commit(person)
     return person, warnings
 
 

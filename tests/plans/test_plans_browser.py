@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from gugus.plans import actions
 from gugus.plans.models import FollowUp
-from tests.browser.conftest import browser, page  # noqa: F401 - the shared chromium fixtures
 from tests.factories import PASSWORD, current_code, enrol_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in_browser(page, user, device):  # noqa: F811 - page is the fixture
+def sign_in_browser(page, user, device):
     page.goto(page.base + "/masuk/")
     page.get_by_label("Nama pengguna").fill(user.username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
@@ -27,7 +26,7 @@ def sign_in_browser(page, user, device):  # noqa: F811 - page is the fixture
     page.wait_for_url(page.base + "/")
 
 
-def test_meeting_follow_up_overdue_and_evaluation_download(page, org, tf, rad, tmp_path):  # noqa: F811
+def test_meeting_follow_up_overdue_and_evaluation_download(page, org, tf, rad, tmp_path):
     actions.file_progress(actor=org.jatim_supervisor, activity=rad.activity, year=2025, values={rad.typed: 46},
                           obstacles="Jadwal bentrok dengan musim tanam")
     secretariat = tf.jatim_secretariat
