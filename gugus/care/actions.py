@@ -40,6 +40,7 @@ from gugus.cases.selectors import cases_visible_to
 from gugus.cases.vocabularies import vocabulary
 from gugus.core.errors import GugusError, NotFound, PermissionDenied
 from gugus.regions.models import Country, Region
+from gugus.regions.selectors import region_or_error
 from gugus.stats.actions import refresh_after_commit
 
 # Who may plan services, record consent and refer: case managers and supervisors ("service.manage") and
@@ -647,11 +648,8 @@ def start_repatriation(*, actor, victim: Participant, country: str, arrival_poin
         raise GugusError(_("Choose the country the victim returns from."), field="country")
     if not (arrival_point or "").strip():
         raise GugusError(_("Name the arrival point (port or airport)."), field="arrival_point")
-    regions = {}
-    for field, code in (("arrival_region", arrival_region), ("home_region", home_region)):
-        regions[field] = Region.objects.filter(code=code).first() if code else None
-        if code and regions[field] is None:
-            raise GugusError(_("Unknown region code: %(code)s.") % {"code": code}, field=field)
+    regions = {field: region_or_error(code, field=field)
+               for field, code in (("arrival_region", arrival_region), ("home_region", home_region))}
     with transaction.atomic():
         service = (Service.objects.filter(plan__victim=victim, kind="Repatriation", status__in=OPEN_STATUSES)
                    .exclude(repatriation__isnull=False).first())

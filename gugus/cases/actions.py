@@ -43,6 +43,7 @@ from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
 from gugus.linkage.incremental import match_after_commit
 from gugus.linkage.prepare import normalise_name, phonetic_key
 from gugus.regions.models import Country, Region
+from gugus.regions.selectors import country_or_error, region_or_error
 
 PERSON_FIELDS = ("full_name", "sex", "birth_date", "nationality", "origin_region", "estimated_age")
 IDENTIFIER_FIELDS = tuple(IdentifierKind.values)
@@ -84,27 +85,11 @@ def _date(value, field: str) -> dt.date | None:
 
 
 def _region(code, field: str) -> Region | None:
-    if isinstance(code, Region) or code is None:
-        return code
-    code = str(code).strip()
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise GugusError(_("Unknown region code: %(code)s.") % {"code": code}, field=field)
-    return region
+    return region_or_error(code, field=field)
 
 
 def _country(code, field: str) -> Country | None:
-    if isinstance(code, Country) or code is None:
-        return code
-    code = str(code).strip().upper()
-    if not code:
-        return None
-    country = Country.objects.filter(code=code).first()
-    if country is None:
-        raise GugusError(_("Unknown country code: %(code)s.") % {"code": code}, field=field)
-    return country
+    return country_or_error(code, field=field)
 
 
 def _codes(name: str, values, field: str, *, multiple: bool = False):

@@ -37,6 +37,7 @@ from gugus.migrants.models import (
     TroubledWorker,
 )
 from gugus.regions.models import Country, Region
+from gugus.regions.selectors import country_or_error, region_or_error
 
 MIGRANT_KINDS = (CaseKind.TROUBLED_WORKER, CaseKind.DECEASED_WORKER)
 REFERENCE_PREFIX = "PKB"  # penundaan keberangkatan
@@ -92,31 +93,16 @@ def _codes(name: str, values, field: str) -> list[str]:
 
 
 def _country(code, field: str, *, required: bool = True) -> Country | None:
-    if isinstance(code, Country):
-        code = code.code
-    code = (code or "").strip().upper()
-    if not code:
-        if required:
-            raise GugusError(_("Choose the country."), field=field)
-        return None
-    country = Country.objects.filter(code=code).first()
-    if country is None:
-        raise GugusError(_("Unknown country code: %(code)s.") % {"code": code}, field=field)
-    if country.code == "ID":
+    country = country_or_error(code.code if isinstance(code, Country) else code, field=field)
+    if country is None and required:
+        raise GugusError(_("Choose the country."), field=field)
+    if country is not None and country.code == "ID":
         raise GugusError(_("Choose a country abroad."), field=field)
     return country
 
 
 def _region(code, field: str) -> Region | None:
-    if isinstance(code, Region) or code is None:
-        return code
-    code = str(code).strip()
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise GugusError(_("Unknown region code: %(code)s.") % {"code": code}, field=field)
-    return region
+    return region_or_error(code, field=field)
 
 
 def _mission(agency, field: str = "mission") -> Agency | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from gugus.regions.models import Region, ancestor_codes
+from gugus.regions.models import Country, Region, ancestor_codes
 
 
 def descendants_q(code: str | None, field: str = "code") -> Q:
@@ -52,3 +52,38 @@ def path_label(region: Region) -> str:
     """"Kec. X, Kab. Y, Jawa Timur": a region with its ancestors, nearest first."""
     names = [region.name] + [r.name for r in reversed(ancestors(region.code))]
     return ", ".join(names)
+
+
+def region_or_error(code, *, field: str) -> Region | None:
+    """The Region of a Kemendagri code (a Region passes through); blank is None; an unknown code is a
+    GugusError on ``field``. The one place every action resolves a region a user typed."""
+    from django.utils.translation import gettext as _
+
+    from gugus.core.errors import GugusError
+
+    if isinstance(code, Region) or code is None:
+        return code
+    code = str(code).strip()
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise GugusError(_("Unknown region code: %(code)s.") % {"code": code}, field=field)
+    return region
+
+
+def country_or_error(code, *, field: str) -> Country | None:
+    """The Country of an ISO alpha-2 code (a Country passes through); blank is None; unknown → GugusError."""
+    from django.utils.translation import gettext as _
+
+    from gugus.core.errors import GugusError
+
+    if isinstance(code, Country) or code is None:
+        return code
+    code = str(code).strip().upper()
+    if not code:
+        return None
+    country = Country.objects.filter(code=code).first()
+    if country is None:
+        raise GugusError(_("Unknown country code: %(code)s.") % {"code": code}, field=field)
+    return country
