@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gugus.audit.context import client_ip, current_ip
 
-PUBLIC_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/portal/")
+PUBLIC_PREFIXES = ("/static/", "/i18n/", "/api/", "/health/", "/ready/", "/portal/")
 
 
 def needs_otp(user) -> bool:
