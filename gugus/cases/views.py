@@ -29,7 +29,7 @@ from gugus.cases.forms import (
 from gugus.cases.identification import IdentificationAnswers
 from gugus.cases.identifiers import check_nik
 from gugus.cases.stages import allowed_next
-from gugus.core.errors import Conflict, GugusError, NotFound, PermissionDenied
+from gugus.core.errors import Conflict, GugusError, NotFound
 from gugus.core.paging import page_of
 from gugus.core.views import attach_error, require
 from gugus.regions.models import Region
@@ -254,75 +254,68 @@ def case_edit(request, case):
     return _render_case(request, case, status=400, case_form=form)
 
 
-@_post_only
-def case_add_participant(request, case):
-    form = ParticipantForm(request.POST)
+def _submit(request, case, form, key: str, write, success: str = ""):
+    """One side form of the case page: ``write(cleaned_data)`` through an action; then back to the case
+    (or to the URL ``write`` returns as a string), else the page again with this form and its errors beside
+    the fields."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if data["person_id"]:
-                    person = selectors.get_person(request.user, data["person_id"], purpose="link")
-                else:
-                    if not data["full_name"]:
-                        raise GugusError(_("Give an existing person ID or a new person's name."),
-                                         field="full_name")
-                    person, warnings = actions.create_person(
-                        actor=request.user, full_name=data["full_name"], sex=data["sex"] or "U",
-                        birth_date=data["birth_date"], nik=data["nik"],
-                        phone=[p.strip() for p in data["phone"].split(",") if p.strip()],
-                        scope_code=case.scope_code)
-                    for warning in warnings:
-                        messages.warning(request, warning)
-                actions.add_participant(actor=request.user, case=case, person=person, role=data["role"],
-                                        trafficking_status=data["trafficking_status"],
-                                        perpetrator_roles=data["perpetrator_roles"])
-        except NotFound:
-            form.add_error("person_id", _("No person with this ID in your scope."))
-        except GugusError as exc:
+            target = write(form.cleaned_data)
+        except GugusError as exc:  # PermissionDenied has no field: it shows above the form
             attach_error(form, exc)
         else:
-            messages.success(request, _("Person added to the case."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _render_case(request, case, status=400, participant_form=form)
+            if success:
+                messages.success(request, success)
+            return redirect(target if isinstance(target, str) else reverse("cases:case_detail", args=[case.pk]))
+    return _render_case(request, case, status=400, **{key: form})
+
+
+@_post_only
+def case_add_participant(request, case):
+    def write(data):
+        with transaction.atomic():
+            if data["person_id"]:
+                try:
+                    person = selectors.get_person(request.user, data["person_id"], purpose="link")
+                except NotFound:
+                    raise GugusError(_("No person with this ID in your scope."), field="person_id") from None
+            else:
+                if not data["full_name"]:
+                    raise GugusError(_("Give an existing person ID or a new person's name."), field="full_name")
+                person, warnings = actions.create_person(
+                    actor=request.user, full_name=data["full_name"], sex=data["sex"] or "U",
+                    birth_date=data["birth_date"], nik=data["nik"],
+                    phone=[p.strip() for p in data["phone"].split(",") if p.strip()], scope_code=case.scope_code)
+                for warning in warnings:
+                    messages.warning(request, warning)
+            actions.add_participant(actor=request.user, case=case, person=person, role=data["role"],
+                                    trafficking_status=data["trafficking_status"],
+                                    perpetrator_roles=data["perpetrator_roles"])
+
+    return _submit(request, case, ParticipantForm(request.POST), "participant_form", write,
+                   _("Person added to the case."))
 
 
 @_post_only
 def case_add_event(request, case):
-    form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_event(actor=request.user, case=case, **form.cleaned_data)
-        except GugusError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Event recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _render_case(request, case, status=400, event_form=form)
+    return _submit(request, case, EventForm(request.POST), "event_form",
+                   lambda data: actions.add_event(actor=request.user, case=case, **data),
+                   _("Event recorded."))
 
 
 @_post_only
 def case_record_stage(request, case):
-    form = StageForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_stage(actor=request.user, case=case, **form.cleaned_data)
-        except PermissionDenied as exc:
-            form.add_error(None, exc.message)
-        except GugusError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Stage recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _render_case(request, case, status=400, stage_form=form)
+    return _submit(request, case, StageForm(request.POST), "stage_form",
+                   lambda data: actions.record_stage(actor=request.user, case=case, **data),
+                   _("Stage recorded."))
 
 
 @_post_only
 def case_identify(request, case):
     victims = list(case.participants.filter(role="victim").select_related("person"))
-    form = IdentificationForm(request.POST, victims=victims)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def write(data):
+        data = dict(data)
         victim = next((v for v in victims if v.pk == data.pop("victim")), None)
         child_rule = data.pop("child_rule") or None
         data["movement"] = data["movement"] or None
@@ -330,34 +323,25 @@ def case_identify(request, case):
             data["age_at_events"] = victim.age_at_events
         data["consent_given"] = data["consent_given"] or None
         data["exploitation_occurred"] = data["exploitation_occurred"] or None
-        try:
-            answers = IdentificationAnswers.from_dict(data)
-            row = actions.assess_identification(actor=request.user, case=case, answers=answers, victim=victim,
-                                                child_rule=child_rule)
-        except GugusError as exc:
-            attach_error(form, exc)
-        else:
-            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#identification-{row.pk}")
-    return _render_case(request, case, status=400, identification_form=form)
+        answers = IdentificationAnswers.from_dict(data)
+        row = actions.assess_identification(actor=request.user, case=case, answers=answers, victim=victim,
+                                            child_rule=child_rule)
+        return f"{reverse('cases:case_detail', args=[case.pk])}#identification-{row.pk}"
+
+    return _submit(request, case, IdentificationForm(request.POST, victims=victims), "identification_form", write)
 
 
 @_post_only
 def case_verdict(request, case):
     perpetrators = list(case.participants.filter(role="perpetrator").select_related("person"))
-    form = VerdictForm(request.POST, defendants=perpetrators)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def write(data):
+        data = dict(data)
         defendant = next(p for p in perpetrators if p.pk == data.pop("defendant"))
-        try:
-            actions.record_verdict(actor=request.user, case=case, defendant=defendant, **data)
-        except PermissionDenied as exc:
-            form.add_error(None, exc.message)
-        except GugusError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Verdict recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return _render_case(request, case, status=400, verdict_form=form)
+        actions.record_verdict(actor=request.user, case=case, defendant=defendant, **data)
+
+    return _submit(request, case, VerdictForm(request.POST, defendants=perpetrators), "verdict_form", write,
+                   _("Verdict recorded."))
 
 
 def nik_hint(request):
