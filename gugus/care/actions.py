@@ -209,7 +209,7 @@ def request_service(*, actor, victim: Participant, kind: str, requested_on=None,
     provider_agency, provider_name = _provider(provider_agency, provider_name)
     with transaction.atomic():
         service = _new_service(actor, victim, kind, day, provider_agency, provider_name, notes)
-        refresh_after_commit(service.case.scope_code)  # the 7-day figures
+        refresh_after_commit(service.case)  # the 7-day figures
         _audit(actor, "service.request", victim.case, service=service.pk, victim=victim.pk, kind=kind,
                provider=provider_agency.pk if provider_agency else None, external=bool(provider_name),
                deadline=service.deadline)
@@ -285,7 +285,7 @@ def change_service_status(*, actor, service: Service, status: str, on=None, note
             service.notes = f"{service.notes}\n{day}: {note.strip()}".strip()
             changed.append("notes")
         service.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
-        refresh_after_commit(service.case.scope_code)  # the 7-day figures
+        refresh_after_commit(service.case)  # the 7-day figures
         _audit(actor, "service.status", service.case, service=service.pk, old=old, new=status, on=day)
     return service
 

@@ -51,11 +51,11 @@ CASE_FIELDS = ("summary", "reported_on", "police_report_number", "other_referenc
 CHILD_AGE = 18
 
 
-def _figures_changed(*scope_codes: str) -> None:
-    """The statistics summary of these regions is refreshed after the commit (gugus.stats)."""
+def _figures_changed(*cases: Case) -> None:
+    """The statistics summary is refreshed for these cases after the commit (gugus.stats)."""
     from gugus.stats.actions import refresh_after_commit
 
-    refresh_after_commit(*scope_codes)
+    refresh_after_commit(*cases)
 
 
 def _require(actor, capability: str) -> None:
@@ -308,7 +308,7 @@ def create_case(*, actor, reported_on, summary: str = "", police_report_number: 
             raise GugusError(_("Could not number the case; try again."))
         record_event(actor=actor, action="case.create", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      data={"reference": case.reference, "scope": scope_code, "kind": kind})
-        _figures_changed(scope_code)
+        _figures_changed(case)
     return case
 
 
@@ -332,7 +332,7 @@ def reclassify_case(*, actor, case: Case, kind: str, reason: str, identification
         if not won:
             raise Conflict()
         previous, case.kind, case.version = case.kind, kind, version + 1
-        _figures_changed(case.scope_code)
+        _figures_changed(case)
         record_event(actor=actor, action="case.reclassify", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      reason=reason.strip(), data={"from": previous, "to": kind,
                                                   "identification": identification.pk if identification else None})
@@ -373,7 +373,7 @@ def update_case(*, actor, case: Case, expected_version: int, closure_approved: b
         case.version = expected_version + 1
         record_event(actor=actor, action="case.update", object_type=Case.OBJECT_TYPE, object_id=case.pk,
                      data={"changed": sorted(changed), "version": case.version})
-        _figures_changed(case.scope_code)
+        _figures_changed(case)
     return case
 
 
@@ -381,7 +381,7 @@ def _touch(case: Case, **denormalised) -> None:
     """Bumps the case's version (and refreshes denormalised columns and the figures) after a change to its
     parts."""
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=timezone.now(), **denormalised)
-    _figures_changed(case.scope_code)
+    _figures_changed(case)
     case.version += 1
     for field, value in denormalised.items():
         setattr(case, field, value)

@@ -66,18 +66,26 @@ def facts(cases: Q) -> dict[Key, list[int]]:
 
 
 def iter_facts(cases: Q) -> Iterator[tuple[Key, int, int]]:
+    for _pk, bucket, month, cells in case_contributions(cases):
+        for (dim, value), (count, amount) in cells.items():
+            yield (bucket, month, dim, value), count, amount
+
+
+def case_contributions(cases: Q) -> Iterator[tuple[int, str, dt.date, dict[tuple[str, str], list[int]]]]:
+    """Each case's own contribution: ``(case id, bucket, month, {(dimension, value): [count, amount]})``, in
+    case id order; a case that is not counted (not a trafficking case) yields nothing."""
     # Trafficking figures only: troubled and deceased migrant workers have their own (gugus.migrants), and a
-    # case counts here once it is reclassified as TPPO (the reclassification refreshes its region).
+    # case counts here once it is reclassified as TPPO (the reclassification refreshes it).
     rows = Case.objects.filter(cases, kind="trafficking").order_by("pk").values_list(
         "pk", "scope_code", "reported_on", "status", "current_stage", "exploitation_types")
     chunk: list = []
     for row in rows.iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            yield from _chunk_facts(chunk)
+            yield from _chunk_contributions(chunk)
             chunk = []
     if chunk:
-        yield from _chunk_facts(chunk)
+        yield from _chunk_contributions(chunk)
 
 
 def _by_case(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
@@ -87,7 +95,7 @@ def _by_case(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
     return out
 
 
-def _chunk_facts(cases: list[tuple]) -> Iterator[tuple[Key, int, int]]:
+def _chunk_contributions(cases: list[tuple]):
     ids = [c[0] for c in cases]
     people = _by_case(Participant.objects.filter(case_id__in=ids, role__in=["victim", "perpetrator"]).values_list(
         "case_id", "role", "person__sex", "age_at_events", "is_child", "trafficking_status",
@@ -100,13 +108,18 @@ def _chunk_facts(cases: list[tuple]) -> Iterator[tuple[Key, int, int]]:
     services = _care_services(ids)
     for pk, scope, reported, status, stage, exploitation in cases:
         where = (bucket_of(scope), reported.replace(day=1))
-        yield from case_facts(where, reported, status, stage, exploitation, people.get(pk, ()),
-                              events.get(pk, ()), stages.get(pk, ()), verdicts.get(pk, ()))
+        cells: dict[tuple[str, str], list[int]] = {}
+        for (_b, _m, dim, value), count, amount in case_facts(
+                where, reported, status, stage, exploitation, people.get(pk, ()), events.get(pk, ()),
+                stages.get(pk, ()), verdicts.get(pk, ())):
+            cell = cells.setdefault((dim, value), [0, 0])
+            cell[0] += count
+            cell[1] += amount
         for due, met in services.get(pk, ()):
-            if due:
-                yield (where[0], where[1], "services", "due"), 1, 0
-            if met:
-                yield (where[0], where[1], "services", "met"), 1, 0
+            for flag, value in ((due, "due"), (met, "met")):
+                if flag:
+                    cells.setdefault(("services", value), [0, 0])[0] += 1
+        yield pk, where[0], where[1], cells
 
 
 def _care_services(ids: list[int]) -> dict[int, list[tuple[bool, bool]]]:

@@ -351,7 +351,7 @@ def import_file(*, actor, content: bytes, filename: str = "") -> ImportResult:
                                                            "persons": result.persons, "errors": len(result.errors)})
     from gugus.stats.actions import refresh_after_commit
     refresh_after_commit(*Case.objects.filter(intake_key__startswith=f"htcds:{digest}:",
-                                              owner_agency=actor.agency).values_list("scope_code", flat=True))
+                                              owner_agency=actor.agency).values_list("pk", flat=True))
     return result
 
 

@@ -4,6 +4,11 @@ Level 2 holds one row per kab/kota (``region_code`` "35.07"; cases filed at prov
 bucket named by the province code, national cases in the bucket ""), level 1 the province sums and level 0
 the national sums, so a dashboard at any level reads a few thousand rows whatever the size of the registry.
 Only :mod:`gugus.stats.actions` writes these rows; dashboards read nothing else.
+
+:class:`CaseContribution` keeps what each case added to its kab/kota rows, so a change to one case is
+applied as the difference between its new and its stored contribution (no kab/kota is recomputed). The
+invariant the actions keep: the level-2 rows are the sum of the stored contributions (once
+``StatLock.contributions_complete``).
 """
 
 from __future__ import annotations
@@ -38,10 +43,33 @@ class StatCell(models.Model):
         return f"{self.region_code or 'ID'} {self.period:%Y-%m} {self.dimension}={self.value}: {self.count}"
 
 
+class CaseContribution(models.Model):
+    """What one case adds to the summary: its bucket and month, and its cells as a compact list
+    ``[[dimension, value, count, amount], …]`` (one row per case rather than one per fact: ≈20 facts a case).
+
+    No foreign key: the contribution of a deleted case must still be there to be subtracted.
+    """
+
+    case_id = models.BigIntegerField(primary_key=True)
+    bucket = models.CharField(max_length=13)
+    period = models.DateField()
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket"], name="stat_contribution_bucket")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {self.bucket or 'ID'} {self.period:%Y-%m}, {len(self.cells)} cells"
+
+
 class StatLock(models.Model):
     """One row, locked while the summary changes, so concurrent refreshes apply their deltas in turn."""
 
     refreshed_at = models.DateTimeField(null=True)
+    # True when every counted case's contribution is stored (a full rebuild, or a summary that started
+    # empty). A summary built before contributions existed has False until ``gugus stats-refresh``; until
+    # then a change refreshes the case's whole kab/kota, as before.
+    contributions_complete = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"stats refreshed at {self.refreshed_at}"
