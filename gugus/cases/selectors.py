@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from gugus.accounts.scope import access_basis, scoped
 from gugus.audit.actions import record_event
@@ -114,11 +114,14 @@ def get_case(user, pk, *, purpose: str = "view") -> Case:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    case = cases_visible_to(user).filter(pk=pk).first()
+    # The participants come with their persons in one query: the case page lists them, the audit names them.
+    case = (cases_visible_to(user).filter(pk=pk)
+            .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("person")))
+            .first())
     if case is None:
         raise NotFound()
     # The case page shows its participants' names: the read names them too.
-    persons = sorted(case.participants.values_list("person_id", flat=True))
+    persons = sorted(p.person_id for p in case.participants.all())
     _record_read(user, "case", Case.OBJECT_TYPE, case, purpose, persons=persons)
     return case
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gugus.cases import actions, selectors
 from gugus.cases.forms import (
@@ -24,7 +26,6 @@ from gugus.cases.forms import (
     PersonSearchForm,
     StageForm,
     VerdictForm,
-    stage_choices,
 )
 from gugus.cases.identification import IdentificationAnswers
 from gugus.cases.identifiers import check_nik
@@ -171,30 +172,80 @@ def _case_or_404(request, pk, purpose="view"):
         raise Http404() from None
 
 
-def _render_case(request, case, status=200, **bound):
-    role_order = {"victim": 0, "witness": 1, "perpetrator": 2}
-    participants = sorted(case.participants.select_related("person"), key=lambda p: (role_order[p.role], p.pk))
+@dataclass(frozen=True)
+class SidePanel:
+    """One form beside the case page: loaded when opened (htmx), or on a page of its own without JavaScript."""
+
+    key: str  # the form's name in the page context, also its POST view's ``_submit`` key
+    url_name: str
+    capability: str
+    title: str
+    button: str
+
+
+SIDE_PANELS = (
+    SidePanel("stage_form", "cases:case_record_stage", "process.edit", gettext_lazy("Record a process stage"),
+              gettext_lazy("Record stage")),
+    SidePanel("verdict_form", "cases:case_verdict", "process.edit", gettext_lazy("Record a verdict"),
+              gettext_lazy("Save verdict")),
+    SidePanel("participant_form", "cases:case_add_participant", "person.edit", gettext_lazy("Add a person"),
+              gettext_lazy("Add")),
+    SidePanel("event_form", "cases:case_add_event", "person.edit",
+              gettext_lazy("Record an event (recruitment, transit, exploitation)"), gettext_lazy("Record event")),
+    SidePanel("identification_form", "cases:case_identify", "person.edit", gettext_lazy("Identify: is this TPPO?"),
+              gettext_lazy("Assess")),
+    SidePanel("case_form", "cases:case_edit", "person.edit", gettext_lazy("Edit case details"), gettext_lazy("Save")),
+)
+PANELS_BY_KEY = {p.key: p for p in SIDE_PANELS}
+ROLE_ORDER = {"victim": 0, "witness": 1, "perpetrator": 2}
+
+
+def _participants(case) -> list:
+    # selectors.get_case fetched them with their persons.
+    return sorted(case.participants.all(), key=lambda p: (ROLE_ORDER[p.role], p.pk))
+
+
+def _blank_form(key: str, case, participants: list):
+    """The empty form of one side panel for this case."""
     victims = [p for p in participants if p.role == "victim"]
-    perpetrators = [p for p in participants if p.role == "perpetrator"]
-    allowed = allowed_next(case.current_stage or None)
-    forms_ = {
-        "participant_form": ParticipantForm(),
-        "event_form": EventForm(),
-        "stage_form": StageForm(allowed=allowed, initial={"stage": allowed[0] if allowed else None}),
+    if key == "participant_form":
+        return ParticipantForm()
+    if key == "event_form":
+        return EventForm()
+    if key == "stage_form":
+        allowed = allowed_next(case.current_stage or None)
+        return StageForm(allowed=allowed, initial={"stage": allowed[0] if allowed else None})
+    if key == "identification_form":
         # With one victim, the assessment is about them (and uses their age at the time of the events).
-        "identification_form": IdentificationForm(
-            victims=victims, initial={"victim": victims[0].pk if len(victims) == 1 else None}),
-        "verdict_form": VerdictForm(defendants=perpetrators),
-        "case_form": CaseForm(initial={**{f: getattr(case, f) for f in
-                                          ("reported_on", "police_report_number", "other_reference", "status",
-                                           "summary")}, "version": case.version}),
-    }
-    forms_.update(bound)
+        return IdentificationForm(victims=victims, initial={"victim": victims[0].pk if len(victims) == 1 else None})
+    if key == "verdict_form":
+        return VerdictForm(defendants=[p for p in participants if p.role == "perpetrator"])
+    if key == "case_form":
+        return CaseForm(initial={**{f: getattr(case, f) for f in
+                                    ("reported_on", "police_report_number", "other_reference", "status", "summary")},
+                                 "version": case.version})
+    raise KeyError(key)
+
+
+def _panels(request, case, participants: list, bound: dict) -> list[dict]:
+    """The side panels this user may use; a bound form (one with errors) is shown open, the others load when
+    opened, which keeps the case page small (the forms are most of its weight)."""
+    has_perpetrators = any(p.role == "perpetrator" for p in participants)
+    capabilities = request.user.capabilities
+    return [{"panel": panel, "url": reverse(panel.url_name, args=[case.pk]), "form": bound.get(panel.key)}
+            for panel in SIDE_PANELS
+            if panel.capability in capabilities and (panel.key != "verdict_form" or has_perpetrators)]
+
+
+def _render_case(request, case, status=200, conflict=False, **bound):
+    participants = _participants(case)
+    timeline = selectors.case_timeline(case)
+    identifications = [item["obj"] for item in timeline if item["kind"] == "identification"]
     context = {
-        "case": case, "participants": participants, "timeline": selectors.case_timeline(case),
-        "organisations": case.organisations.all(), "charges": case.charges.select_related("suspect__person"),
-        "latest_identification": case.identifications.first(), "stage_names": dict(stage_choices(blank=False)),
-        **forms_,
+        "case": case, "participants": participants, "timeline": timeline,
+        # The newest assessment (timeline items of one day keep their query order, newest first).
+        "latest_identification": max(identifications, key=lambda i: (i.assessed_at, i.pk), default=None),
+        "panels": _panels(request, case, participants, bound), "conflict": conflict, **bound,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -222,16 +273,35 @@ def case_create(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-def _post_only(view):
+def _side_form(view):
+    """A side panel's view: POST writes through ``view``; GET shows the empty form, as an htmx fragment for
+    the case page or as a page of its own (without JavaScript)."""
+    key = view.__name__
+
     def wrapper(request, pk):
-        if request.method != "POST":
-            return redirect("cases:case_detail", pk=pk)
         require(request.user, "person.view")
-        return view(request, _case_or_404(request, pk, purpose="edit_view"))
+        case = _case_or_404(request, pk, purpose="edit_view")
+        if request.method == "POST":
+            return view(request, case)
+        panel = PANELS_BY_KEY[SIDE_FORM_OF_VIEW[key]]
+        require(request.user, panel.capability)
+        entry = {"panel": panel, "url": reverse(panel.url_name, args=[case.pk]),
+                 "form": _blank_form(panel.key, case, _participants(case))}
+        template = "cases/_side_form.html" if request.htmx else "cases/case_side_form.html"
+        return render(request, template, {"case": case, "entry": entry})
+
+    wrapper.__name__ = key
     return wrapper
 
 
-@_post_only
+# Which panel each side view serves (the view names are the URL names).
+SIDE_FORM_OF_VIEW = {
+    "case_edit": "case_form", "case_add_participant": "participant_form", "case_add_event": "event_form",
+    "case_record_stage": "stage_form", "case_identify": "identification_form", "case_verdict": "verdict_form",
+}
+
+
+@_side_form
 def case_edit(request, case):
     form = CaseForm(request.POST)
     if form.is_valid():
@@ -245,7 +315,7 @@ def case_edit(request, case):
             form.data = form.data.copy()
             form.data["version"] = current.version
             form.add_error(None, exc.message)
-            return _render_case(request, current, status=409, case_form=form, conflict=True)
+            return _render_case(request, current, status=409, conflict=True, case_form=form)
         except GugusError as exc:
             attach_error(form, exc)
         else:
@@ -270,7 +340,7 @@ def _submit(request, case, form, key: str, write, success: str = ""):
     return _render_case(request, case, status=400, **{key: form})
 
 
-@_post_only
+@_side_form
 def case_add_participant(request, case):
     def write(data):
         with transaction.atomic():
@@ -296,23 +366,23 @@ def case_add_participant(request, case):
                    _("Person added to the case."))
 
 
-@_post_only
+@_side_form
 def case_add_event(request, case):
     return _submit(request, case, EventForm(request.POST), "event_form",
                    lambda data: actions.add_event(actor=request.user, case=case, **data),
                    _("Event recorded."))
 
 
-@_post_only
+@_side_form
 def case_record_stage(request, case):
     return _submit(request, case, StageForm(request.POST), "stage_form",
                    lambda data: actions.record_stage(actor=request.user, case=case, **data),
                    _("Stage recorded."))
 
 
-@_post_only
+@_side_form
 def case_identify(request, case):
-    victims = list(case.participants.filter(role="victim").select_related("person"))
+    victims = [p for p in _participants(case) if p.role == "victim"]
 
     def write(data):
         data = dict(data)
@@ -331,9 +401,9 @@ def case_identify(request, case):
     return _submit(request, case, IdentificationForm(request.POST, victims=victims), "identification_form", write)
 
 
-@_post_only
+@_side_form
 def case_verdict(request, case):
-    perpetrators = list(case.participants.filter(role="perpetrator").select_related("person"))
+    perpetrators = [p for p in _participants(case) if p.role == "perpetrator"]
 
     def write(data):
         data = dict(data)

@@ -34,7 +34,7 @@ def test_record_identify_and_prosecute_a_case(page, org, tmp_path):
     case = Case.objects.get()
 
     def add_person(role, name, **fields):
-        page.locator("details:has(form[action$='/pihak/']) summary").click()
+        page.locator("details[data-panel=participant_form] summary").click()  # the form loads when opened
         form = page.locator("form[action$='/pihak/']")
         form.locator("#id_role").select_option(role)
         form.locator("#id_full_name").fill(name)
@@ -48,7 +48,7 @@ def test_record_identify_and_prosecute_a_case(page, org, tmp_path):
     assert page.get_by_role("link", name="Siti Aminah").is_visible()
     assert page.get_by_role("link", name="Agus Salim").is_visible()
 
-    page.locator("details:has(form[action$='/identifikasi/']) summary").click()
+    page.locator("details[data-panel=identification_form] summary").click()
     form = page.locator("form[action$='/identifikasi/']")
     form.locator("input[name=process][value=recruitment]").check()
     form.locator("input[name=means][value=deception]").check()
@@ -64,7 +64,7 @@ def test_record_identify_and_prosecute_a_case(page, org, tmp_path):
 
     for stage, date in [("lp", "2024-03-01"), ("penyidikan", "2024-03-08"), ("berkas_dikirim", "2024-04-02"),
                         ("p21", "2024-04-25")]:
-        details = page.locator("details:has(form[action$='/tahap/'])")
+        details = page.locator("details[data-panel=stage_form]")
         if details.get_attribute("open") is None:
             details.locator("summary").click()
         form = page.locator("form[action$='/tahap/']")
