@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "gugus.ops.middleware.ReadinessMiddleware",  # ops: /ready/ for load balancers, before sessions
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gugus.accounts.middleware.IdleTimeoutMiddleware",
     "gugus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,7 +140,7 @@ LOGIN_REDIRECT_URL = "core:home"
 
 # Idle timeout: the session ends after this many seconds without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("GUGUS_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # gugus.accounts.middleware.IdleTimeoutMiddleware renews it once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

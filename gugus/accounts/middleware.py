@@ -6,6 +6,8 @@ forgetting a decorator. The API authenticates on its own (tokens or verified ses
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -58,3 +60,22 @@ class StaffAccessMiddleware:
         if user.must_change_password and path not in login_paths:
             return reverse("accounts:password_change")
         return None
+
+
+class IdleTimeoutMiddleware:
+    """Keeps a signed-in session alive while it is used: its expiry (``SESSION_COOKIE_AGE`` of inactivity) moves
+    forward at most once a minute, instead of a session write on every request. A session thus ends between
+    ``SESSION_COOKIE_AGE`` − 60 s and ``SESSION_COOKIE_AGE`` after its last request."""
+
+    RENEW_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if "_auth_user_id" in session:
+            now = int(time.time())
+            if now - session.get("_renewed_at", 0) >= self.RENEW_AFTER_SECONDS:
+                session["_renewed_at"] = now  # a modified session is saved with a new expiry
+        return self.get_response(request)

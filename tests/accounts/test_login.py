@@ -88,6 +88,28 @@ def test_idle_session_expires_with_a_message(client, org):
     assert "berakhir" in response.content.decode() or "ended" in response.content.decode()
 
 
+def test_an_active_session_is_renewed_at_most_once_a_minute(client, org, monkeypatch):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gugus.accounts import middleware
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    sign_in(client, org.malang_investigator)
+    client.get(reverse("core:home"))
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    clock[0] += 30
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    clock[0] += 31  # a minute after the last renewal: the expiry moves forward again
+    client.get(reverse("core:home"))
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+
 @pytest.mark.parametrize("demo", [True, False])
 def test_demo_exemption_only_in_demo_mode(client, org, demo):
     user = make_user(org.malang, username=f"demo{demo}", demo_otp_exempt=True)
