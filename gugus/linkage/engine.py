@@ -4,8 +4,8 @@
 
 The model (comparisons, blocking rules) is data in ``data/splink_settings.json`` (Splink's own
 settings format); how it is trained and applied is data in ``data/engine.toml``. The backend is
-chosen by name: DuckDB (embedded, the default) now; a Spark backend plugs into `BACKENDS` with the
-same settings, its SQL translated from DuckDB's dialect by `settings_for_dialect`.
+chosen by name: DuckDB (embedded, the default) or Spark in local mode (`gugus.linkage.spark`), which
+runs the same settings, their SQL translated from DuckDB's dialect by `settings_for_dialect`.
 
 Example:
     >>> engine = LinkageEngine()
@@ -68,10 +68,10 @@ def _duckdb_api(options: EngineOptions) -> Any:
 
 
 def _spark_api(options: EngineOptions) -> Any:
-    raise LinkageError(
-        "The Spark backend is not wired up yet: install pyspark and add a SparkAPI factory to "
-        "gugus.linkage.engine.BACKENDS; the settings are translated by settings_for_dialect()."
-    )
+    # Splink's SparkAPI on a local SparkSession (gugus.linkage.spark); LinkageError without pyspark or Java.
+    from gugus.linkage.spark import spark_api
+
+    return spark_api(options)
 
 
 #: Backend name → factory of a Splink database API. The settings' SQL is written for DuckDB.
@@ -101,12 +101,7 @@ def settings_for_dialect(settings: Mapping[str, Any], dialect: str) -> dict[str,
     out = copy.deepcopy(dict(settings))
     if dialect == "duckdb":
         return out
-    import sqlglot
-
-    def tr(sql: str) -> str:
-        if sql.strip().upper() == "ELSE":
-            return sql
-        return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+    tr = _sql_translator(dialect)
 
     out["blocking_rules_to_generate_predictions"] = [
         tr(r) for r in out.get("blocking_rules_to_generate_predictions", [])
@@ -115,6 +110,35 @@ def settings_for_dialect(settings: Mapping[str, Any], dialect: str) -> dict[str,
         for level in comparison["comparison_levels"]:
             level["sql_condition"] = tr(level["sql_condition"])
     return out
+
+
+def config_for_dialect(config: Mapping[str, Any], dialect: str) -> dict[str, Any]:
+    """Translate the training rules of ``engine.toml`` (DuckDB SQL) like `settings_for_dialect`."""
+    out = copy.deepcopy(dict(config))
+    if dialect == "duckdb":
+        return out
+    tr = _sql_translator(dialect)
+    train = out.get("train", {})
+    for key in ("deterministic_rules", "fallback_rules", "em_blocking_rules"):
+        if key in train:
+            train[key] = [tr(rule) for rule in train[key]]
+    return out
+
+
+def _sql_translator(dialect: str) -> Callable[[str], str]:
+    """DuckDB SQL → ``dialect``: sqlglot, plus the function mapping of `gugus.linkage.spark` for Spark."""
+    import sqlglot
+
+    def tr(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        if dialect == "spark":
+            from gugus.linkage.spark import to_spark_sql
+
+            return to_spark_sql(sql)
+        return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+    return tr
 
 
 @dataclass
@@ -132,7 +156,7 @@ class LinkageEngine:
     """Deduplicate person records across agencies with a Splink model.
 
     Args:
-        backend: a key of `BACKENDS` ("duckdb").
+        backend: a key of `BACKENDS` ("duckdb", "spark").
         settings: a Splink settings dict; defaults to ``data/splink_settings.json``.
         config: training/threshold configuration; defaults to ``data/engine.toml``.
         options: backend resources (threads, memory limit).
@@ -154,7 +178,7 @@ class LinkageEngine:
         self.backend = backend
         self.options = options or EngineOptions()
         self.settings = settings_for_dialect(settings or load_settings(), dialect)
-        self.config = dict(config or load_config())
+        self.config = config_for_dialect(config or load_config(), dialect)
         self._progress = progress or (lambda message: None)
         self._factory = factory
         self.db_api: Any = None
@@ -205,7 +229,8 @@ class LinkageEngine:
         # token (Siti, Muhammad, a Balinese birth-order name) and any change in the other tokens.
         # The *_u columns keep a key only where few records share it, so a block on the key alone
         # stays small even when thousands of records are called "Siti Aminah".
-        con = self.db_api.duckdb_con
+        # The keys are computed in DuckDB for every backend (locally, for Spark) and handed over.
+        con = self.db_api.duckdb_con if self.backend == "duckdb" else _duckdb_api(self.options).duckdb_con
         con.register("gugus_prepared_arrow", table)
         con.execute(
             """
@@ -228,6 +253,10 @@ class LinkageEngine:
             {"cap": int(self.config["block"]["max_group"])},
         )
         con.unregister("gugus_prepared_arrow")
+        if self.backend == "spark":
+            from gugus.linkage.spark import register_prepared
+
+            return register_prepared(self.db_api, con, "gugus_prepared")
         return self.db_api.register("gugus_prepared")
 
     def block(self) -> int:
@@ -241,14 +270,8 @@ class LinkageEngine:
         self._require(self._table, "prepare")
         self.linker = Linker(self._table, copy.deepcopy(self.settings), log_level=None)
         pairs = self.linker.inference.compute_blocked_pairs_for_predict()
-        self.stats.blocked_pairs = (
-            int(
-                # Table names below are Splink's own, never user input.
-                self.db_api.duckdb_con.execute(f"SELECT count(*) FROM {pairs.physical_name}").fetchall()[0][0]  # noqa: S608
-            )
-            if self.backend == "duckdb"
-            else -1
-        )
+        # Table names below are Splink's own, never user input.
+        self.stats.blocked_pairs = int(self._rows(f"SELECT count(*) FROM {pairs.physical_name}")[0][0])  # noqa: S608
         self._progress(f"block: {self.stats.blocked_pairs:,} candidate pairs")
         return self.stats.blocked_pairs
 
@@ -310,12 +333,9 @@ class LinkageEngine:
             else float(self.config["predict"]["min_match_probability"])
         )
         self._predictions = self.linker.inference.predict(threshold_match_probability=threshold)
-        if self.backend == "duckdb":
-            self.stats.scored_pairs = int(
-                self.db_api.duckdb_con.execute(
-                    f"SELECT count(*) FROM {self._predictions.physical_name}"  # noqa: S608
-                ).fetchall()[0][0]
-            )
+        self.stats.scored_pairs = int(
+            self._rows(f"SELECT count(*) FROM {self._predictions.physical_name}")[0][0]  # noqa: S608
+        )
         self._progress(f"predict: {self.stats.scored_pairs:,} pairs at or above {threshold}")
         return self._predictions
 
@@ -334,7 +354,7 @@ class LinkageEngine:
         # Splink's own table name, never user input.
         select = "SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative"
         sql = f"{select} FROM {clusters.physical_name}"  # noqa: S608
-        rows = self.db_api.duckdb_con.execute(sql).fetchall()
+        rows = self._rows(sql)
         out = list(range(self.stats.records))
         for unique_id, representative in rows:
             out[unique_id] = representative
@@ -382,6 +402,14 @@ class LinkageEngine:
             for level in comparison["comparison_levels"]
             if level.get("tf_adjustment_column")
         }
+
+    def _rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of a query on the backend's own tables."""
+        if self.backend == "spark":
+            from gugus.linkage.spark import fetch_rows
+
+            return fetch_rows(self.db_api, sql)
+        return self.db_api.duckdb_con.execute(sql).fetchall()
 
     def _prior(self) -> float:
         return float(self.linker._settings_obj._probability_two_random_records_match)

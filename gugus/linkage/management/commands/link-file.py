@@ -26,7 +26,12 @@ class Command(BaseCommand):
             default=default,
             help=f"match probability at which two records join one cluster (default {default})",
         )
-        parser.add_argument("--backend", choices=sorted(BACKENDS), default="duckdb")
+        parser.add_argument(
+            "--backend",
+            choices=sorted(BACKENDS),
+            default="duckdb",
+            help="duckdb (embedded, default) or spark (Spark local mode; needs Java 17+)",
+        )
         parser.add_argument("--threads", type=int, default=None, help="backend threads (default: all cores)")
         parser.add_argument("--memory-limit", default=None, help='backend memory cap, e.g. "6GB"')
 
@@ -39,6 +44,11 @@ class Command(BaseCommand):
             print(message, file=sys.stderr, flush=True)
 
         try:
+            if options["backend"] == "spark":
+                # Before reading and normalising the file: say at once when pyspark or Java is missing.
+                from gugus.linkage.spark import require_spark
+
+                require_spark()
             result = link_file(
                 options["input"],
                 options["output"],
