@@ -340,7 +340,12 @@ class LinkageEngine:
         return self._predictions
 
     def cluster(self, threshold: float | None = None) -> list[int]:
-        """Group records whose pairs reach ``threshold`` (connected components).
+        """Group records whose pairs reach ``threshold``, guarded against chains.
+
+        Pairs at or above ``strong_threshold`` (engine.toml) join records freely (Splink's connected
+        components). A pair between ``threshold`` and ``strong_threshold`` joins two groups only when
+        the smaller one has at most ``weak_join_max_size`` records, so one uncertain pair attaches a
+        record to a person but cannot merge two persons' clusters (see `_attach_weak_pairs`).
 
         Returns:
             For each input record, in input order, the ``unique_id`` (input position) of the first
@@ -348,8 +353,9 @@ class LinkageEngine:
         """
         self._require(self._predictions, "predict")
         threshold = threshold if threshold is not None else float(self.config["cluster"]["threshold"])
+        strong = max(threshold, float(self.config["cluster"].get("strong_threshold", threshold)))
         clusters = self.linker.clustering.cluster_pairwise_predictions_at_threshold(
-            self._predictions, threshold_match_probability=threshold
+            self._predictions, threshold_match_probability=strong
         )
         # Splink's own table name, never user input.
         select = "SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS representative"
@@ -358,6 +364,8 @@ class LinkageEngine:
         out = list(range(self.stats.records))
         for unique_id, representative in rows:
             out[unique_id] = representative
+        if strong > threshold:
+            out = self._attach_weak_pairs(out, threshold, strong)
         self.stats.clusters = len(set(out))
         self._progress(f"cluster: {self.stats.clusters:,} persons at threshold {threshold}")
         return out
@@ -418,3 +426,20 @@ class LinkageEngine:
     def _require(value: Any, step: str) -> None:
         if value is None:
             raise LinkageError(f"Run the {step!r} step first.")
+
+    def _attach_weak_pairs(self, groups: list[int], threshold: float, strong: float) -> list[int]:
+        """Add the pairs in [``threshold``, ``strong``) to ``groups``, best first (`attach_weak_pairs`)."""
+        from gugus.linkage.clustering import attach_weak_pairs
+
+        # Splink's own table name; the thresholds are floats.
+        sql = (
+            f"SELECT unique_id_l, unique_id_r FROM {self._predictions.physical_name} "  # noqa: S608
+            f"WHERE match_probability >= {float(threshold)!r} AND match_probability < {float(strong)!r} "
+            "ORDER BY match_probability DESC, unique_id_l, unique_id_r"
+        )
+        pairs = self.linker.misc.query_sql(sql, output_type="pandas")
+        return attach_weak_pairs(
+            groups,
+            zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True),
+            int(self.config["cluster"].get("weak_join_max_size", 1)),
+        )
