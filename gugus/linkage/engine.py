@@ -118,10 +118,14 @@ def config_for_dialect(config: Mapping[str, Any], dialect: str) -> dict[str, Any
     if dialect == "duckdb":
         return out
     tr = _sql_translator(dialect)
-    train = out.get("train", {})
+    train = out.setdefault("train", {})
     for key in ("deterministic_rules", "fallback_rules", "em_blocking_rules"):
         if key in train:
             train[key] = [tr(rule) for rule in train[key]]
+    if dialect == "spark":
+        # The same u estimate over the same sample size, in one pass: Splink's default 10 chunks (and
+        # a probe) per comparison cost a Spark job each, most of a small run's time.
+        train.setdefault("u_num_chunks", 1)
     return out
 
 
@@ -305,7 +309,9 @@ class LinkageEngine:
             # No pair passes any strict rule (tiny file, no shared NIK or name + birth date).
             self.linker._settings_obj._probability_two_random_records_match = default_prior
         self._progress(f"train: prior match probability {self._prior():.3g}")
-        training.estimate_u_using_random_sampling(max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"]))
+        training.estimate_u_using_random_sampling(
+            max_pairs=float(cfg["u_max_pairs"]), seed=int(cfg["u_seed"]), num_chunks=int(cfg.get("u_num_chunks", 10))
+        )
         self._progress("train: u probabilities estimated")
         # Sampling EM pairs only pays off on large inputs; on small ones it can sample nothing.
         em_max_pairs = float(cfg["em_max_pairs"]) if self.stats.records > int(cfg["em_sample_above"]) else None
