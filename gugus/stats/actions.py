@@ -3,8 +3,9 @@ stored contributions (:class:`~gugus.stats.models.CaseContribution`).
 
 How the summary stays correct:
 
-- The invariant: the kab/kota rows (level 2) are the sum of the stored contributions, and the province and
-  national rows the sums of the kab/kota rows. Every write below keeps it, under the :class:`StatLock` row.
+- The invariant: the kab/kota rows (level 2) are the sum of the stored contributions, the province and
+  national rows the sums of the kab/kota rows, and the year rows (:class:`StatYearCell`) the sums of the
+  province and national month rows. Every write below keeps it, under the :class:`StatLock` row.
 - :func:`refresh_cases` recomputes the facts of the given cases only, takes the difference to their stored
   contributions and applies it to the three levels. The case actions call it (through
   :func:`refresh_after_commit`) for the case they changed, a person edit for the person's cases. It is
@@ -22,14 +23,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import TruncYear
 from django.utils import timezone
 
 from gugus.cases.models import Case
 from gugus.regions.selectors import descendants_q
 from gugus.stats import facts as F
-from gugus.stats.models import CaseContribution, StatCell, StatLock
+from gugus.stats.models import CaseContribution, StatCell, StatLock, StatYearCell
 
 Delta = dict[tuple[dt.date, str, str], tuple[int, int]]
 BATCH = 5000
@@ -37,11 +39,13 @@ CASE_CHUNK = 1000
 
 
 def _lock() -> StatLock:
-    StatLock.objects.get_or_create(pk=1)
-    lock = StatLock.objects.select_for_update().get(pk=1)
-    lock.refreshed_at = timezone.now()
-    lock.save(update_fields=["refreshed_at"])
-    return lock
+    """Takes the lock row (the UPDATE holds its row lock until the transaction ends; a concurrent refresh
+    waits here, then reads what this one committed) and stamps the summary's version."""
+    now = timezone.now()
+    if not StatLock.objects.filter(pk=1).update(refreshed_at=now):
+        StatLock.objects.get_or_create(pk=1)
+        StatLock.objects.filter(pk=1).update(refreshed_at=now)
+    return StatLock.objects.get(pk=1)
 
 
 def refresh_after_commit(*targets) -> None:
@@ -134,7 +138,9 @@ def _refresh_cases(case_ids: list[int]) -> int:
 
 
 def _apply_levels(delta: dict[str, Delta]) -> int:
-    """Applies per-bucket deltas to the kab/kota rows and their sums to the province and national rows."""
+    """Applies per-bucket deltas to the kab/kota rows and their sums to the province and national rows (month
+    and year rows): one read and at most three writes per table, whatever the number of buckets."""
+    targets: dict[tuple[int, str, str], Delta] = {}
     provinces: dict[str, Delta] = defaultdict(dict)
     national: Delta = {}
     changed = 0
@@ -144,19 +150,30 @@ def _apply_levels(delta: dict[str, Delta]) -> int:
             continue
         changed += len(cells)
         province = F.province_of(bucket)
-        _apply(StatCell.Level.REGENCY, bucket, province, cells)
+        targets[(StatCell.Level.REGENCY, bucket, province)] = cells
         for target in ((provinces[province],) if province else ()) + (national,):
             for key, (dc, da) in cells.items():
                 c, a = target.get(key, (0, 0))
                 target[key] = (c + dc, a + da)
-    for province, cells in sorted(provinces.items()):
+    years: dict[tuple[int, str, str], Delta] = {}
+    for (level, region), cells in [((StatCell.Level.PROVINCE, p), c) for p, c in sorted(provinces.items())] + [
+            ((StatCell.Level.NATIONAL, ""), national)]:
         cells = {k: v for k, v in cells.items() if v != (0, 0)}
         if cells:
-            _apply(StatCell.Level.PROVINCE, province, province, cells)
-    national = {k: v for k, v in national.items() if v != (0, 0)}
-    if national:
-        _apply(StatCell.Level.NATIONAL, "", "", national)
+            targets[(level, region, region)] = cells
+            years[(level, region, region)] = _by_year(cells)
+    _apply_many(StatCell, targets)
+    _apply_many(StatYearCell, years)
     return changed
+
+
+def _by_year(delta: Delta) -> Delta:
+    out: Delta = {}
+    for (month, dim, value), (dc, da) in delta.items():
+        key = (month.replace(month=1, day=1), dim, value)
+        c, a = out.get(key, (0, 0))
+        out[key] = (c + dc, a + da)
+    return {k: v for k, v in out.items() if v != (0, 0)}
 
 
 def _refresh_bucket(bucket: str, contributions: bool = True) -> int:
@@ -189,26 +206,34 @@ def _refresh_bucket(bucket: str, contributions: bool = True) -> int:
     return _apply_levels({bucket: delta})
 
 
-def _apply(level: int, region: str, province: str, delta: Delta) -> None:
-    """Adds ``delta`` to the rows of one region at one level; rows that fall to zero are deleted."""
-    existing = {(r.period, r.dimension, r.value): r for r in StatCell.objects.filter(
-        level=level, region_code=region, dimension__in={k[1] for k in delta}, period__in={k[0] for k in delta})}
+def _apply_many(model, targets: dict[tuple[int, str, str], Delta]) -> None:
+    """Adds each ``(level, region, province) → delta`` to the rows of ``model``; rows that fall to zero are
+    deleted."""
+    targets = {t: d for t, d in targets.items() if d}
+    if not targets:
+        return
+    where = Q()
+    for (level, region, _p), delta in targets.items():
+        where |= Q(level=level, region_code=region, dimension__in={k[1] for k in delta},
+                   period__in={k[0] for k in delta})
+    existing = {(r.level, r.region_code, r.period, r.dimension, r.value): r for r in model.objects.filter(where)}
     update, create, delete = [], [], []
-    for key, (dc, da) in delta.items():
-        row = existing.get(key)
-        if row is None:
-            create.append(StatCell(level=level, region_code=region, province_code=province, period=key[0],
-                                   dimension=key[1], value=key[2], count=dc, amount=da))
-            continue
-        row.count += dc
-        row.amount += da
-        (delete if row.count <= 0 and row.amount == 0 else update).append(row)
+    for (level, region, province), delta in targets.items():
+        for key, (dc, da) in delta.items():
+            row = existing.get((level, region, *key))
+            if row is None:
+                create.append(model(level=level, region_code=region, province_code=province, period=key[0],
+                                    dimension=key[1], value=key[2], count=dc, amount=da))
+                continue
+            row.count += dc
+            row.amount += da
+            (delete if row.count <= 0 and row.amount == 0 else update).append(row)
     if delete:
-        StatCell.objects.filter(pk__in=[r.pk for r in delete]).delete()
+        model.objects.filter(pk__in=[r.pk for r in delete]).delete()
     if update:
-        StatCell.objects.bulk_update(update, ["count", "amount"], batch_size=BATCH)
+        model.objects.bulk_update(update, ["count", "amount"], batch_size=BATCH)
     if create:
-        StatCell.objects.bulk_create(create, batch_size=BATCH)
+        model.objects.bulk_create(create, batch_size=BATCH)
 
 
 AUTO_BUILD_MAX_CASES = 20_000
@@ -244,6 +269,7 @@ def rebuild(*, region: str | None = None, progress=None) -> int:
     with transaction.atomic():
         lock = _lock()
         StatCell.objects.all().delete()
+        StatYearCell.objects.all().delete()
         CaseContribution.objects.all().delete()
         provinces = sorted({F.province_of(F.bucket_of(s)) for s in
                             Case.objects.values_list("scope_code", flat=True).distinct()})
@@ -271,6 +297,10 @@ def rebuild(*, region: str | None = None, progress=None) -> int:
         _rollup()
         lock.contributions_complete = True
         lock.save(update_fields=["contributions_complete"])
+    if connection.vendor == "postgresql":  # fresh statistics for the planner after rewriting every row
+        with connection.cursor() as cursor:
+            for model in (StatCell, StatYearCell, CaseContribution):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return written
 
 
@@ -286,3 +316,12 @@ def _rollup() -> None:
             rows.append(StatCell(level=level, region_code=region, province_code=region, period=r["period"],
                                  dimension=r["dimension"], value=r["value"], count=r["c"], amount=r["a"]))
         StatCell.objects.bulk_create(rows, batch_size=BATCH)
+    rows = []
+    for r in (StatCell.objects.filter(level__in=[StatCell.Level.NATIONAL, StatCell.Level.PROVINCE])
+              .annotate(year=TruncYear("period"))
+              .values("level", "region_code", "province_code", "year", "dimension", "value")
+              .annotate(c=Sum("count"), a=Sum("amount")).order_by()):
+        rows.append(StatYearCell(level=r["level"], region_code=r["region_code"], province_code=r["province_code"],
+                                 period=r["year"], dimension=r["dimension"], value=r["value"], count=r["c"],
+                                 amount=r["a"]))
+    StatYearCell.objects.bulk_create(rows, batch_size=BATCH)

@@ -17,7 +17,7 @@ from gugus.cases.vocabularies import vocabulary
 from gugus.regions.models import Country, Region
 from gugus.regions.selectors import normalise_code
 from gugus.stats import config
-from gugus.stats.models import StatCell
+from gugus.stats.models import StatCell, StatYearCell
 from gugus.stats.privacy import Audience, Breakdown, Cell, protect
 
 TREND_DIMENSIONS = ("cases", "victims")
@@ -98,8 +98,14 @@ def _level(code: str) -> int:
     return 0 if not code else (1 if "." not in code else 2)
 
 
+def _cells(level: int, period: Period):
+    """The rows to sum: the year rows for a year or all years at national and province level (a twelfth of
+    the month rows or fewer), else the month rows."""
+    return StatYearCell.objects if level < StatCell.Level.REGENCY and not period.month else StatCell.objects
+
+
 def _base(level: int, region: str, period: Period):
-    qs = StatCell.objects.filter(level=level, region_code=region)
+    qs = _cells(level, period).filter(level=level, region_code=region)
     if period.bounds:
         qs = qs.filter(period__gte=period.bounds[0], period__lte=period.bounds[1])
     return qs
@@ -263,12 +269,11 @@ def _map(audience: Audience, region: str, level: int, period: Period) -> Breakdo
     """Cases by province (national) or by kab/kota (province); a kab/kota dashboard has no map."""
     if level == 2:
         return None
-    qs = StatCell.objects.filter(dimension=MAP_DIMENSION)
     if level == 0:
-        qs = qs.filter(level=StatCell.Level.PROVINCE)
+        qs = _cells(StatCell.Level.PROVINCE, period).filter(dimension=MAP_DIMENSION, level=StatCell.Level.PROVINCE)
         children = [(t["code"], t["name"]) for t in config.province_tiles()]
     else:
-        qs = qs.filter(level=StatCell.Level.REGENCY, province_code=region)
+        qs = StatCell.objects.filter(dimension=MAP_DIMENSION, level=StatCell.Level.REGENCY, province_code=region)
         children = list(Region.objects.filter(parent_id=region).order_by("code").values_list("code", "name"))
     if period.bounds:
         qs = qs.filter(period__gte=period.bounds[0], period__lte=period.bounds[1])

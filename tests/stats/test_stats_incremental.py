@@ -24,7 +24,7 @@ from gugus.cases.models import Case, Participant, Person
 from gugus.cases.stages import allowed_next
 from gugus.core.errors import GugusError
 from gugus.stats import actions as stats_actions
-from gugus.stats.models import CaseContribution, StatCell, StatLock
+from gugus.stats.models import CaseContribution, StatCell, StatLock, StatYearCell
 from tests.stats.conftest import build_case
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,9 @@ EXPLOITATION = ["ForcedLabour", "SexualExploitation"]
 
 
 def summary() -> list[tuple]:
-    return sorted(StatCell.objects.values_list("level", "region_code", "province_code", "period", "dimension",
-                                               "value", "count", "amount"))
+    fields = ("level", "region_code", "province_code", "period", "dimension", "value", "count", "amount")
+    return sorted([("month", *r) for r in StatCell.objects.values_list(*fields)]
+                  + [("year", *r) for r in StatYearCell.objects.values_list(*fields)])
 
 
 def contributions() -> list[tuple]:
@@ -296,7 +297,22 @@ def test_concurrent_refreshes_lose_no_update(org):
         t.join()
     assert not errors
     incremental = summary()
-    assert sum(c for level, _r, _p, _m, dim, value, c, _a in incremental
-               if level == 0 and dim == "case_status" and value == "FollowUp") == len(cases)
+    assert sum(c for grain, level, _r, _p, _m, dim, value, c, _a in incremental
+               if grain == "month" and level == 0 and dim == "case_status" and value == "FollowUp") == len(cases)
     stats_actions.rebuild()
     assert_same(incremental, summary())
+
+
+def test_year_rows_are_the_sums_of_the_month_rows(org, registry, django_capture_on_commit_callbacks):
+    from django.db.models import Sum
+    from django.db.models.functions import TruncYear
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build_case(org.lotim_investigator, 10, year=2022, p21=True, verdict=True)
+    months = {(r["level"], r["region_code"], r["y"], r["dimension"], r["value"]): (r["c"], r["a"])
+              for r in StatCell.objects.filter(level__lt=2).annotate(y=TruncYear("period"))
+              .values("level", "region_code", "y", "dimension", "value")
+              .annotate(c=Sum("count"), a=Sum("amount")).order_by()}
+    years = {(r.level, r.region_code, r.period, r.dimension, r.value): (r.count, r.amount)
+             for r in StatYearCell.objects.all()}
+    assert months == years and any(k[2].year == 2022 for k in years)
