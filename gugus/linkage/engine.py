@@ -315,13 +315,25 @@ class LinkageEngine:
         self._progress("train: u probabilities estimated")
         # Sampling EM pairs only pays off on large inputs; on small ones it can sample nothing.
         em_max_pairs = float(cfg["em_max_pairs"]) if self.stats.records > int(cfg["em_sample_above"]) else None
-        trained = 0
-        for rule in cfg["em_blocking_rules"]:
+        trained = skipped = 0
+        prior = self._prior()
+        rules = list(cfg["em_blocking_rules"])
+        for rule in rules:
             try:
                 training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=em_max_pairs)
             except EMTrainingException:
                 self._progress(f"train: EM on {rule} skipped: no record pairs")
+                skipped += 1
+                if skipped == 1:
+                    # A file without NIKs or phones: the sessions that train the name and birth
+                    # date comparisons found nothing, so these train them instead.
+                    rules += list(cfg.get("em_fallback_rules", []))
                 continue
+            finally:
+                # A session that finds no pairs leaves Splink's prior changed (FEBRL, no NIKs: 8.7e-5
+                # became 0.08, then 0.99 after a second such session). The prior is the deterministic
+                # rules' estimate; EM only estimates m.
+                self.linker._settings_obj._probability_two_random_records_match = prior
             trained += 1
             self._progress(f"train: EM on {rule}")
         if not trained:
