@@ -1,6 +1,6 @@
 """Spark backend benchmark: the linkage engine on Spark local mode against DuckDB, same records.
 
-    python -m bench.linkage_spark --records 20000
+    python -m bench.linkage_spark --records 10000 --records 100000
 
 Generates synthetic multi-agency records (held-out seed), links them with the engine on DuckDB and
 then on Spark (``local[threads]``, the same settings translated to Spark SQL), and reports wall
@@ -82,11 +82,8 @@ def _run(backend: str, rows: list[dict[str, str]], options: EngineOptions) -> di
     return result
 
 
-def _markdown(runs: list[dict[str, Any]], truth: list[str], args: argparse.Namespace, command: str) -> str:
+def _markdown(sizes: list[tuple[list[str], list[dict[str, Any]]]], args: argparse.Namespace, command: str) -> str:
     start, end = markers(SECTION)
-    duck, spark = runs
-    agreement = pairwise_scores(spark["clusters"], duck["clusters"])
-    same = sum(a == b for a, b in zip(spark["clusters"], duck["clusters"], strict=True)) / len(truth)
     lines = [
         start,
         "## Record linkage on Spark local mode (`bench/linkage_spark.py`)",
@@ -96,33 +93,35 @@ def _markdown(runs: list[dict[str, Any]], truth: list[str], args: argparse.Names
         f"{_pyspark_version()}, Java {gspark.java_major_version(gspark.find_java() or 'java')}; "
         f"both backends {args.threads} threads; Spark driver memory {gspark.spark_memory(args.memory_limit)}, "
         f"DuckDB memory limit {args.memory_limit}",
-        f"- Data: {len(truth):,} synthetic records, generator seed {args.seed} (held out); "
-        f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. The machine is shared: \"load\" is "
+        f"- Data: synthetic records, generator seed {args.seed} (held out); "
+        f'run {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}. The machine is shared: "load" is '
         "the 1-minute load average when the run ended.",
         "- Time is the engine's run (prepare → cluster) on records already in memory; Spark's session "
         "start (JVM, UDF jar) is shown apart. CPU: the Python process, and for Spark also its JVM.",
         "",
-        "| backend | session start | " + " | ".join(STEPS) + " | total | CPU (py + JVM) | JVM peak RSS "
-        "| candidate pairs | F1 vs truth | load |",
-        "|---|" + "---:|" * (len(STEPS) + 7),
+        "| records | backend | session start | " + " | ".join(STEPS) + " | total | CPU (py + JVM) "
+        "| JVM peak RSS | candidate pairs | F1 vs truth | load |",
+        "|---:|---|" + "---:|" * (len(STEPS) + 7),
     ]
-    for r in runs:
-        steps = " | ".join(f"{r['stats'].timings.get(s, 0):.1f} s" for s in STEPS)
-        jvm = f" + {r['jvm_cpu']:.0f} s" if r["backend"] == "spark" else ""
-        peak = f"{r['jvm_peak_mb'] / 1024:.2f} GiB" if r["backend"] == "spark" else "–"
-        lines.append(
-            f"| {r['backend']} | {r['session']:.1f} s | {steps} | {r['wall']:.1f} s | {r['cpu']:.0f} s{jvm} | "
-            f"{peak} | {r['stats'].blocked_pairs:,} | {pairwise_scores(r['clusters'], truth).f1:.4f} | "
-            f"{r['load']:.1f} |"
+    agreements = []
+    for truth, runs in sizes:
+        for r in runs:
+            steps = " | ".join(f"{r['stats'].timings.get(s, 0):.1f} s" for s in STEPS)
+            jvm = f" + {r['jvm_cpu']:.0f} s" if r["backend"] == "spark" else ""
+            peak = f"{r['jvm_peak_mb'] / 1024:.2f} GiB" if r["backend"] == "spark" else "–"
+            lines.append(
+                f"| {len(truth):,} | {r['backend']} | {r['session']:.1f} s | {steps} | {r['wall']:.1f} s | "
+                f"{r['cpu']:.0f} s{jvm} | {peak} | {r['stats'].blocked_pairs:,} | "
+                f"{pairwise_scores(r['clusters'], truth).f1:.4f} | {r['load']:.1f} |"
+            )
+        duck, spark = runs
+        agreement = pairwise_scores(spark["clusters"], duck["clusters"])
+        same = sum(a == b for a, b in zip(spark["clusters"], duck["clusters"], strict=True)) / len(truth)
+        agreements.append(
+            f"- {len(truth):,} records: pairwise precision {agreement.precision:.4f}, recall "
+            f"{agreement.recall:.4f}, F1 {agreement.f1:.4f}; {same:.2%} of records have the same cluster id on both."
         )
-    lines += [
-        "",
-        f"Agreement of the two clusterings (DuckDB's as reference): pairwise precision "
-        f"{agreement.precision:.4f}, recall {agreement.recall:.4f}, F1 {agreement.f1:.4f}; "
-        f"{same:.2%} of records have the same cluster id on both.",
-        "",
-        end,
-    ]
+    lines += ["", "Agreement of the two clusterings (DuckDB's as reference):", "", *agreements, "", end]
     return "\n".join(lines)
 
 
@@ -134,20 +133,23 @@ def _pyspark_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.linkage_spark", description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--records", type=int, action="append", help="data size; repeat for several (default 10000)")
     parser.add_argument("--seed", type=int, default=HELD_OUT_SEED)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit and Spark driver memory")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args(argv)
     gspark.require_spark()
-    rows = list(synthetic.generate(args.records, seed=args.seed))
-    truth = [r["person_id"] for r in rows]
     options = EngineOptions(threads=args.threads, memory_limit=args.memory_limit)
-    runs = [_run(backend, rows, options) for backend in ("duckdb", "spark")]
+    sizes = []
+    for n in args.records or [10_000]:
+        rows = list(synthetic.generate(n, seed=args.seed))
+        sizes.append(
+            ([r["person_id"] for r in rows], [_run(backend, rows, options) for backend in ("duckdb", "spark")])
+        )
     gspark.stop_session()
     command = "python -m bench.linkage_spark " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = _markdown(runs, truth, args, command.strip())
+    text = _markdown(sizes, args, command.strip())
     print(text)
     if not args.no_write:
         write_section(SECTION, text)
