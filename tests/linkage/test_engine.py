@@ -6,7 +6,7 @@ from gugus.linkage import synthetic
 from gugus.linkage.engine import LinkageEngine, LinkageError, load_settings, settings_for_dialect
 from gugus.linkage.evaluation import pairwise_scores
 
-# A seed the engine was not tuned on (tuning used seed 1; the benchmark uses 2026).
+# A seed the engine was not tuned on (tuning used seed 1; the benchmark reports on 2027).
 SEED = 7
 
 
