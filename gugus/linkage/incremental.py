@@ -10,7 +10,8 @@
 3. **Score** (`score_rows`) with Splink on an in-memory DuckDB, using the trained model:
    ``<GUGUS_DATA_DIR>/linkage/model.json`` written by ``gugus link-registry`` (trained by EM on the
    registry), else the packaged prior ``data/model_prior.json`` (the same settings trained on 20,000
-   synthetic records, generator seed 7). Term frequencies of names, phonetic keys and regions are counted in
+   synthetic records, generator seed 7; its prior scaled to the registry's size by `prior_for_registry`).
+   Term frequencies of names, phonetic keys and regions are counted in
    the registry, so a common name weighs little here as in the batch.
 4. **Store** pairs at or above the review threshold as `MatchCandidate` (`actions.store_candidates`).
 """
@@ -38,6 +39,8 @@ from gugus.linkage.prepare import DATA_DIR, PREPARED_COLUMNS, prepare_record
 log = logging.getLogger(__name__)
 
 PRIOR_MODEL = DATA_DIR / "model_prior.json"
+#: The packaged prior was trained on this many records (see the module docstring).
+PRIOR_TRAINED_ON = 20_000
 _SEX = {"F": "P", "M": "L"}
 _MATCH_KINDS = (IdentifierKind.NIK, IdentifierKind.PHONE, IdentifierKind.PASSPORT)
 
@@ -169,6 +172,15 @@ def _tf_counts(column: str, values: set[str], prepared: list[dict[str, Any]]) ->
     return out
 
 
+def prior_for_registry(trained: float, registry_size: int) -> float:
+    """The packaged model's prior (the chance that two random records are one person) for a registry of
+    ``registry_size`` records. A person appears in a few records whatever the registry's size, so the chance
+    falls as 1/N: the prior estimated on 20,000 records would make every pair of a million-record registry
+    look 50 times likelier than it is. The registry's own model (``gugus link-registry``) is estimated on
+    the registry and used as it is."""
+    return trained * PRIOR_TRAINED_ON / max(registry_size, PRIOR_TRAINED_ON)
+
+
 def score_rows(rows: list[Mapping[str, Any]], *, focus: Iterable[int] | None = None,
                model: Model | None = None, min_probability: float | None = None,
                registry_tf: bool = True) -> list[ScoredPair]:
@@ -200,6 +212,9 @@ def score_rows(rows: list[Mapping[str, Any]], *, focus: Iterable[int] | None = N
     con.register("gugus_incremental_arrow", table)
     con.execute("CREATE TABLE gugus_incremental AS SELECT * FROM gugus_incremental_arrow")
     model_settings = copy.deepcopy(model.settings)
+    if model.version.startswith("prior:"):
+        model_settings["probability_two_random_records_match"] = prior_for_registry(
+            model_settings["probability_two_random_records_match"], Person.objects.count())
     focus_ids = sorted({int(i) for i in focus}) if focus is not None else None
     if focus_ids:
         wanted = ", ".join(str(i) for i in focus_ids)
