@@ -196,7 +196,8 @@ SIDE_PANELS = (
               gettext_lazy("Assess")),
     SidePanel("case_form", "cases:case_edit", "person.edit", gettext_lazy("Edit case details"), gettext_lazy("Save")),
 )
-PANELS_BY_KEY = {p.key: p for p in SIDE_PANELS}
+# The side views are named as their URLs.
+PANEL_OF_VIEW = {p.url_name.removeprefix("cases:"): p for p in SIDE_PANELS}
 ROLE_ORDER = {"victim": 0, "witness": 1, "perpetrator": 2}
 
 
@@ -276,29 +277,21 @@ def case_create(request):
 def _side_form(view):
     """A side panel's view: POST writes through ``view``; GET shows the empty form, as an htmx fragment for
     the case page or as a page of its own (without JavaScript)."""
-    key = view.__name__
+    panel = PANEL_OF_VIEW[view.__name__]
 
     def wrapper(request, pk):
         require(request.user, "person.view")
-        case = _case_or_404(request, pk, purpose="edit_view")
-        if request.method == "POST":
-            return view(request, case)
-        panel = PANELS_BY_KEY[SIDE_FORM_OF_VIEW[key]]
+        if request.method == "POST":  # the action checks the capability and says why it refuses
+            return view(request, _case_or_404(request, pk, purpose="edit_view"))
         require(request.user, panel.capability)
+        case = _case_or_404(request, pk, purpose="edit_view")
         entry = {"panel": panel, "url": reverse(panel.url_name, args=[case.pk]),
                  "form": _blank_form(panel.key, case, _participants(case))}
         template = "cases/_side_form.html" if request.htmx else "cases/case_side_form.html"
         return render(request, template, {"case": case, "entry": entry})
 
-    wrapper.__name__ = key
+    wrapper.__name__ = view.__name__
     return wrapper
-
-
-# Which panel each side view serves (the view names are the URL names).
-SIDE_FORM_OF_VIEW = {
-    "case_edit": "case_form", "case_add_participant": "participant_form", "case_add_event": "event_form",
-    "case_record_stage": "stage_form", "case_identify": "identification_form", "case_verdict": "verdict_form",
-}
 
 
 @_side_form
