@@ -69,7 +69,8 @@ def test_side_forms_follow_capabilities_and_scope(client, org, case):
     sign_in(client, prosecutor)
     html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert 'data-panel="stage_form"' in html and 'data-panel="participant_form"' not in html
-    assert client.get(reverse("cases:case_add_participant", args=[case.pk])).status_code == 404  # as any page they may not use
+    # A form the role may not use is not found, like any page it may not use.
+    assert client.get(reverse("cases:case_add_participant", args=[case.pk])).status_code == 404
     assert client.get(reverse("cases:case_record_stage", args=[case.pk])).status_code == 200
     sign_in(client, org.blitar_investigator)  # another kab/kota: the case does not exist for them
     assert client.get(reverse("cases:case_record_stage", args=[case.pk])).status_code == 404
