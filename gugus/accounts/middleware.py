@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +36,12 @@ class StaffAccessMiddleware:
         token = current_ip.set(client_ip(request))
         try:
             redirect_to = self._gate(request)
+            if redirect_to and request.headers.get("HX-Request"):
+                # An htmx fragment request (a side form, the NIK hint) must not swap the sign-in page into
+                # the page: htmx loads the whole page at this address instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = redirect_to
+                return response
             return redirect(redirect_to) if redirect_to else self.get_response(request)
         finally:
             current_ip.reset(token)

@@ -244,7 +244,7 @@ def _render_case(request, case, status=200, conflict=False, **bound):
     identifications = [item["obj"] for item in timeline if item["kind"] == "identification"]
     context = {
         "case": case, "participants": participants, "timeline": timeline,
-        # The newest assessment (timeline items of one day keep their query order, newest first).
+        # The newest assessment (the latest of the day, and of that, the last recorded).
         "latest_identification": max(identifications, key=lambda i: (i.assessed_at, i.pk), default=None),
         "panels": _panels(request, case, participants, bound), "conflict": conflict, **bound,
     }

@@ -88,6 +88,16 @@ def test_idle_session_expires_with_a_message(client, org):
     assert "berakhir" in response.content.decode() or "ended" in response.content.decode()
 
 
+def test_an_htmx_request_of_an_ended_session_sends_the_whole_page_to_sign_in(client, org):
+    sign_in(client, org.malang_investigator)
+    session = client.session
+    session.set_expiry(-1)
+    session.save()
+    response = client.get(reverse("cases:nik_hint") + "?nik=3507", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.content == b""  # nothing swapped into the form
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
 def test_an_active_session_is_renewed_at_most_once_a_minute(client, org, monkeypatch):
     from django.contrib.sessions.models import Session
     from django.db import connection
