@@ -75,3 +75,15 @@ def sign_in(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def sign_in_browser(page, user, device: TOTPDevice | None = None) -> None:
+    """Sign in through the real pages (password, then the one-time code) in a Playwright ``page``."""
+    device = device or enrol_totp(user)
+    page.goto(page.base + "/masuk/")
+    page.get_by_label("Nama pengguna").fill(user.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Lanjutkan").click()
+    page.get_by_label("Kode sekali pakai").fill(current_code(device))
+    page.get_by_role("button", name="Verifikasi").click()
+    page.wait_for_url(page.base + "/")

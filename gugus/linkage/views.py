@@ -6,18 +6,15 @@ both persons; otherwise its page is the same 404 as a missing id.
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gugus.cases.selectors import persons_visible_to, record_list_read
 from gugus.core.errors import GugusError, NotFound, PermissionDenied
-from gugus.core.views import attach_error
+from gugus.core.views import attach_error, room_page
 from gugus.linkage import access, actions, selectors
 from gugus.linkage.forms import DecisionForm, UnmergeForm
 from gugus.linkage.models import CandidateStatus
@@ -25,17 +22,7 @@ from gugus.linkage.models import CandidateStatus
 PAGE = 50
 
 
-def review_page(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_review(request.user):
-            raise Http404()
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied):
-            raise Http404() from None
-
-    return wrapper
+review_page = room_page(access.can_review)  # the review queue: only who may review links
 
 
 @review_page

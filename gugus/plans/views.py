@@ -6,7 +6,6 @@ Missing and out-of-scope records are the same 404; a role without plans rights g
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gugus.core.errors import GugusError, NotFound, PermissionDenied
-from gugus.core.views import attach_error
+from gugus.core.errors import GugusError
+from gugus.core.views import attach_error, room_page
 from gugus.plans import actions, config, reports, selectors
 from gugus.plans.access import can_manage, can_report, can_view
 from gugus.plans.forms import (
@@ -40,19 +39,7 @@ from gugus.plans.models import OPEN_STATUSES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def plans_page(view):
-    """Needs a role that may read plans; a NotFound or PermissionDenied from below becomes a 404."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_view(request.user):
-            raise Http404()
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied):
-            raise Http404() from None
-
-    return wrapper
+plans_page = room_page(can_view)  # a role that may read plans
 
 
 def _download(data: bytes, name: str, content_type: str) -> HttpResponse:

@@ -6,8 +6,6 @@ come from a scoped selector and are simply absent for users whose scope does not
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -17,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gugus.audit.actions import record_event
-from gugus.core.errors import GugusError, NotFound, PermissionDenied
-from gugus.core.views import attach_error
+from gugus.core.errors import GugusError
+from gugus.core.views import attach_error, room_page
 from gugus.watch import access, actions, selectors
 from gugus.watch.forms import AlertCloseForm, ReviewForm, TakedownForm, TakedownStatusForm, UploadForm
 from gugus.watch.ingest import read_upload
@@ -29,19 +27,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 PAGE = 50
 
 
-def watch_page(view):
-    """Needs ``watch.view``; a NotFound or PermissionDenied from below becomes the same 404."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_view(request.user):
-            raise Http404()
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied):
-            raise Http404() from None
-
-    return wrapper
+watch_page = room_page(access.can_view)  # needs watch.view
 
 
 def _review_only(request) -> None:

@@ -10,20 +10,9 @@ from gugus.audit.models import AuditEvent
 from gugus.cases import actions as cases
 from gugus.linkage.incremental import match_person
 from gugus.linkage.models import CandidateStatus, ClusterMember, MatchCandidate
-from tests.factories import PASSWORD, current_code, enrol_totp, make_person
+from tests.factories import make_person, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_browser(page, user):
-    device = enrol_totp(user)
-    page.goto(page.base + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Lanjutkan").click()
-    page.get_by_label("Kode sekali pakai").fill(current_code(device))
-    page.get_by_role("button", name="Verifikasi").click()
-    page.wait_for_url(page.base + "/")
 
 
 def test_review_queue_confirm_and_unmerge(page, org, tmp_path):

@@ -12,7 +12,7 @@ from gugus.watch import actions
 from gugus.watch import model as watch_model
 from gugus.watch.ingest import Item
 from gugus.watch.models import Alert, JobPost
-from tests.factories import PASSWORD, current_code, enrol_totp
+from tests.factories import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,17 +25,6 @@ REPOST = ("UPDATE loker Kamboja customer service gaji 15jt, tiket gratis, tanpa 
 @pytest.fixture(scope="module")
 def small_model():
     return watch_model.train(n_seed=1500)
-
-
-def sign_in_browser(page, user):
-    device = enrol_totp(user)
-    page.goto(page.base + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Lanjutkan").click()
-    page.get_by_label("Kode sekali pakai").fill(current_code(device))
-    page.get_by_role("button", name="Verifikasi").click()
-    page.wait_for_url(page.base + "/")
 
 
 def test_review_takedown_and_reappearance_alert(page, org, tmp_path, monkeypatch, small_model):

@@ -11,19 +11,9 @@ from django.utils import timezone
 
 from gugus.plans import actions
 from gugus.plans.models import FollowUp
-from tests.factories import PASSWORD, current_code, enrol_totp
+from tests.factories import enrol_totp, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_browser(page, user, device):
-    page.goto(page.base + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(user.username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Lanjutkan").click()
-    page.get_by_label("Kode sekali pakai").fill(current_code(device))
-    page.get_by_role("button", name="Verifikasi").click()
-    page.wait_for_url(page.base + "/")
 
 
 def test_meeting_follow_up_overdue_and_evaluation_download(page, org, tf, rad, tmp_path):
