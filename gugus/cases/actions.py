@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gugus.accounts.scope import region_in_scope
 from gugus.audit.actions import record_event
 from gugus.cases import identification as idn
+from gugus.cases import name_index
 from gugus.cases import stages as stage_rules
 from gugus.cases.identifiers import check_nik, normalise_identifier
 from gugus.cases.models import (
@@ -183,6 +184,7 @@ def create_person(*, actor, full_name: str, scope_code: str | None = None, **fie
     rows, warnings = _identifier_rows(person, identifiers)
     with transaction.atomic():
         person.save()
+        name_index.index_names([person], new=True)
         PersonIdentifier.objects.bulk_create(_dedupe(rows))
         record_event(actor=actor, action="person.create", object_type=Person.OBJECT_TYPE, object_id=person.pk,
                      data={"fields": sorted(k for k, v in values.items() if v) + sorted({r.kind for r in rows})})
@@ -243,6 +245,8 @@ def update_person(*, actor, person: Person, expected_version: int, **changes) ->
         )
         if not won:
             raise Conflict()
+        if "full_name" in changed:
+            name_index.index_names([person])
         if replace:
             PersonIdentifier.objects.filter(person=person, kind__in=replace).delete()
             PersonIdentifier.objects.bulk_create(_dedupe([r for r in rows if r.kind in replace]))

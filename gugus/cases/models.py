@@ -64,6 +64,45 @@ class Person(models.Model):
         return None
 
 
+class NameWord(models.Model):
+    """One word of the persons' normalised names, stored once: the vocabulary of the name search
+    (gugus.cases.name_index)."""
+
+    text = models.CharField(max_length=64, unique=True)
+    # The word's Indonesian phonetic key (gugus.linkage.prepare.phonetic_key): spelling variants share it.
+    phonetic = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NameWordKey(models.Model):
+    """A word with up to two letters deleted: words within that many edits of each other share a key."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    word = models.ForeignKey(NameWord, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "word"], name="cases_namewordkey_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PersonNameWord(models.Model):
+    """A person's name holds this word. (word, person) lists a word's persons; (person, word) checks one."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.ForeignKey(NameWord, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "word"], name="cases_personnameword_unique")]
+        indexes = [models.Index(fields=["word", "person"], name="cases_pnw_word_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.word_id}"
+
+
 class IdentifierKind(models.TextChoices):
     NIK = "nik", _("NIK")
     PASSPORT = "passport", _("Passport")

@@ -11,12 +11,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from gugus.accounts.scope import access_basis, scoped
 from gugus.audit.actions import record_event
+from gugus.cases import name_index
 from gugus.cases.fields import has_code
 from gugus.cases.identifiers import normalise_identifier
 from gugus.cases.models import Case, Participant, Person, PersonIdentifier
 from gugus.core import crypto
 from gugus.core.errors import NotFound
-from gugus.linkage.prepare import normalise_name, phonetic_key
+from gugus.linkage.prepare import normalise_name
 from gugus.regions.selectors import descendants_q
 
 
@@ -36,23 +37,18 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
 
 def _search_by_name(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Spelling-tolerant: PostgreSQL trigram word similarity (GIN index), best match first; elsewhere the
-    words' phonetic keys."""
+    """Spelling-tolerant, best match first: word by word through the name index (gugus.cases.name_index).
+    When no person matches that way (a name typed as one word but recorded as two, part of a word), the
+    whole name is compared: PostgreSQL trigram word similarity (GIN index), elsewhere a substring."""
     normalised = normalise_name(query) or query.strip().lower()
+    found = name_index.search(qs, normalised)
+    if found is not None and found.exists():
+        return found
     if connection.vendor == "postgresql":
-        # Word similarity also matches an exact substring, so no separate "contains" branch is needed.
         return (qs.filter(name_normalised__trigram_word_similar=normalised)
                 .annotate(similarity=TrigramWordSimilarity(normalised, "name_normalised"))
                 .order_by("-similarity", "-id"))
-    return qs.filter(_phonetic_filter(normalised))
-
-
-def _phonetic_filter(normalised: str) -> Q:
-    keys = (phonetic_key(normalised) or "").lower().replace(".", "").split()
-    phonetic = Q()
-    for key in keys:
-        phonetic &= Q(name_phonetic__contains=f" {key} ")
-    return Q(name_normalised__contains=normalised) | (phonetic if keys else Q(pk__in=[]))
+    return qs.filter(name_normalised__contains=normalised).order_by("-id")
 
 
 def search_persons(user, *, query: str = "", nik: str = "", identifier: str = "") -> QuerySet[Person]:

@@ -22,7 +22,8 @@ means nothing. Rows are written with ``bulk_create`` in batches, and **one** aud
 ``demo.generate`` records the whole run (seed, counts). Everything the actions would compute is computed
 here with the same helpers, so the data is indistinguishable from data entered through the actions:
 
-* ``Person.name_normalised`` / ``name_phonetic`` by :func:`gugus.cases.actions._set_name`;
+* ``Person.name_normalised`` / ``name_phonetic`` by :func:`gugus.cases.actions._set_name`, and the name
+  search's word index by :func:`gugus.cases.name_index.index_names`;
 * identifiers normalised by :func:`gugus.cases.identifiers.normalise_identifier`, encrypted by the
   model field and indexed by :func:`gugus.core.crypto.blind_index`;
 * ``Participant.age_at_events`` / ``is_child`` from the person's age on the first event date (else the
@@ -71,6 +72,7 @@ from gugus.cases.models import (
     TraffickingEvent,
     Verdict,
 )
+from gugus.cases.name_index import index_names
 from gugus.core import crypto
 from gugus.linkage import synthetic
 from gugus.regions.models import Country, Region
@@ -568,6 +570,7 @@ class ScaleGenerator:
 
     def _flush_persons(self, rows: list, drafts: list[PersonDraft]) -> None:
         persons = Person.objects.bulk_create([p for p, _ in rows], batch_size=2000)
+        index_names(persons, new=True)
         identifiers = []
         for (person, values), draft in zip(rows, drafts, strict=True):
             draft.id = person.pk
