@@ -71,6 +71,9 @@ class NameWord(models.Model):
     text = models.CharField(max_length=64, unique=True)
     # The word's Indonesian phonetic key (gugus.linkage.prepare.phonetic_key): spelling variants share it.
     phonetic = models.CharField(max_length=64, db_index=True)
+    # How many persons' names hold the word: set when the word is first stored, recounted by
+    # `gugus.cases.name_index.recount_words` (nightly). The search only uses it to find the rarest typed word.
+    persons = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.text
@@ -79,8 +82,9 @@ class NameWord(models.Model):
 class NameWordKey(models.Model):
     """A word with up to two letters deleted: words within that many edits of each other share a key."""
 
-    key = models.CharField(max_length=64, db_index=True)
-    word = models.ForeignKey(NameWord, on_delete=models.CASCADE, related_name="+")
+    # Looked up by key alone, through the unique (key, word) index: no index of their own.
+    key = models.CharField(max_length=64)
+    word = models.ForeignKey(NameWord, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "word"], name="cases_namewordkey_unique")]
@@ -101,6 +105,23 @@ class PersonNameWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.word_id}"
+
+
+class PersonNamePair(models.Model):
+    """Two words of one person's name (``word_a`` the smaller id). A two-word search looks up the pairs near
+    both typed words at once, instead of intersecting the holders of each: "siti aminah" reads the few
+    thousand persons holding both, not the tens of thousands holding "siti"."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    word_a = models.ForeignKey(NameWord, on_delete=models.PROTECT, related_name="+", db_index=False)
+    word_b = models.ForeignKey(NameWord, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["word_a", "word_b", "person"], name="cases_pnp_words_person"),
+                   models.Index(fields=["word_b", "word_a", "person"], name="cases_pnp_words_b_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.word_a_id}+{self.word_b_id}"
 
 
 class IdentifierKind(models.TextChoices):

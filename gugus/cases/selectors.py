@@ -42,7 +42,7 @@ def _search_by_name(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
     whole name is compared: PostgreSQL trigram word similarity (GIN index), elsewhere a substring."""
     normalised = normalise_name(query) or query.strip().lower()
     found = name_index.search(qs, normalised)
-    if found is not None and found.exists():
+    if found is not None:
         return found
     if connection.vendor == "postgresql":
         return (qs.filter(name_normalised__trigram_word_similar=normalised)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gugus.cases import actions, name_index
-from gugus.cases.models import NameWord, NameWordKey, Person, PersonNameWord
+from gugus.cases.models import NameWord, NameWordKey, Person, PersonNamePair, PersonNameWord
 from gugus.cases.selectors import search_persons
 from tests.factories import make_person
 
@@ -49,11 +49,14 @@ def test_index_keeps_one_row_per_word_and_rewrites_a_renamed_person(org):
     assert NameWord.objects.filter(text="siti").count() == 1
     assert PersonNameWord.objects.filter(word__text="siti").count() == 2
     assert NameWordKey.objects.filter(key="amnah", word__text="aminah").exists()
+    assert PersonNamePair.objects.filter(person_id=person.pk).count() == 1
 
     actions.update_person(actor=org.malang_investigator, person=person, expected_version=person.version,
                           full_name="Siti Maemunah")
     words = set(PersonNameWord.objects.filter(person_id=person.pk).values_list("word__text", flat=True))
     assert words == {"siti", "maemunah"}
+    pair = PersonNamePair.objects.get(person_id=person.pk)
+    assert {pair.word_a.text, pair.word_b.text} == {"siti", "maemunah"} and pair.word_a_id < pair.word_b_id
     assert names(search_persons(org.malang_investigator, query="siti aminah")) == []
     assert names(search_persons(org.malang_investigator, query="siti maemuna")) == ["Siti Maemunah"]
 
@@ -72,6 +75,21 @@ def test_from_three_words_one_may_be_missing(org):
     make_person(org.malang_investigator, "Dewi Ayu Lestari")
     found = names(search_persons(org.malang_investigator, query="Dewi Ayu Lestary Wulandari"))
     assert found == ["Dewi Ayu Lestari"]
+
+
+def test_one_word_finds_its_holders_nearest_first(org):
+    for name in ("Aminah", "Siti Aminah", "Amina Lestari", "Budi Santoso"):
+        make_person(org.malang_investigator, name)
+    found = names(search_persons(org.malang_investigator, query="aminah"))
+    assert set(found[:2]) == {"Aminah", "Siti Aminah"} and found[2:] == ["Amina Lestari"]
+
+
+def test_two_edits_are_tried_only_when_one_edit_finds_nobody(org):
+    make_person(org.malang_investigator, "Sri Rahmawati")
+    # "rahnawti": two edits from "rahmawati", and not the same phonetic key.
+    assert names(search_persons(org.malang_investigator, query="sri rahnawti")) == ["Sri Rahmawati"]
+    make_person(org.malang_investigator, "Sri Rahnawati")  # one edit away: now the only match
+    assert names(search_persons(org.malang_investigator, query="sri rahnawti")) == ["Sri Rahnawati"]
 
 
 def test_word_order_and_old_spelling_do_not_matter(org):

@@ -6,16 +6,17 @@ from django.db import migrations, models
 
 def index_existing(apps, schema_editor):
     """The persons recorded before the name index: their words, in batches (a million persons take minutes)."""
-    from gugus.cases.name_index import index_names
+    from gugus.cases.name_index import index_names, recount_words
 
     person_model = apps.get_model("cases", "Person")
     last = 0
     while True:
         batch = list(person_model.objects.filter(pk__gt=last).order_by("pk").only("pk", "name_normalised")[:5000])
         if not batch:
-            return
+            break
         index_names(batch, new=True, apps=apps)
         last = batch[-1].pk
+    recount_words(apps=apps)
 
 
 class Migration(migrations.Migration):
@@ -31,14 +32,15 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.CharField(max_length=64, unique=True)),
                 ('phonetic', models.CharField(db_index=True, max_length=64)),
+                ('persons', models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
             name='NameWordKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=64)),
-                ('word', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.nameword')),
+                ('key', models.CharField(max_length=64)),
+                ('word', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.nameword')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('key', 'word'), name='cases_namewordkey_unique')],
@@ -54,6 +56,18 @@ class Migration(migrations.Migration):
             options={
                 'indexes': [models.Index(fields=['word', 'person'], name='cases_pnw_word_person')],
                 'constraints': [models.UniqueConstraint(fields=('person', 'word'), name='cases_personnameword_unique')],
+            },
+        ),
+        migrations.CreateModel(
+            name='PersonNamePair',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.person')),
+                ('word_a', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.nameword')),
+                ('word_b', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.nameword')),
+            ],
+            options={
+                'indexes': [models.Index(fields=['word_a', 'word_b', 'person'], name='cases_pnp_words_person'), models.Index(fields=['word_b', 'word_a', 'person'], name='cases_pnp_words_b_person')],
             },
         ),
         # Fills the index for the persons already recorded.
