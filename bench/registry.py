@@ -149,6 +149,12 @@ def data_size() -> dict:
         for table in tables:
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
             out[table.removeprefix("cases_")] = cur.fetchone()[0]
+        names = ["cases_nameword", "cases_namewordkey", "cases_personnameword", "cases_personnamepair"]
+        for table in names:
+            cur.execute(f"SELECT count(*) FROM {table}")
+            out[table.removeprefix("cases_")] = cur.fetchone()[0]
+        cur.execute("SELECT pg_size_pretty(sum(pg_total_relation_size(c))) FROM unnest(%s::regclass[]) c", [names])
+        out["name_index_size"] = cur.fetchone()[0]
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database())), version()")
         out["database_size"], version = cur.fetchone()
         out["postgres"] = version.split(" on ")[0]
@@ -415,6 +421,9 @@ def render(args, data: dict, size: dict, server: str, results: dict, command: st
         f"{size['case']:,} cases, {size['participant']:,} participants, {size['traffickingevent']:,} events, "
         f"{size['stageentry']:,} stage entries, {size['verdict']:,} verdicts, {size['identification']:,} "
         f"identifications; database {size['database_size']}.",
+        f"- Name index (`gugus.cases.name_index`): {size['nameword']:,} words, {size['namewordkey']:,} deletion "
+        f"keys, {size['personnameword']:,} person-word rows, {size['personnamepair']:,} word pairs; "
+        f"{size['name_index_size']} with their indexes.",
         f"- Generation (`gugus demo-data --persons {generation.get('persons', args.persons):,} --cases "
         f"{generation.get('cases', args.cases):,}`): {gen_s / 60:.1f} min." if gen_s else "- Generation: not measured.",
         f"- Load: {args.users} concurrent users, each a signed-in session on a keep-alive connection, "

@@ -278,6 +278,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "care-deadline-reminders": {"task": "gugus.send_reminders", "schedule": 24 * 3600.0},
     "plan-follow-up-reminders": {"task": "gugus.plan_reminders", "schedule": 24 * 3600.0},
+    "name-word-counts": {"task": "gugus.recount_name_words", "schedule": 24 * 3600.0},
     "watch-post-fetching": {"task": "gugus.watch_ingest", "schedule": 3600.0,
                             "kwargs": {"urls_file": os.environ.get("GUGUS_WATCH_URLS_FILE", "")}},
 }

@@ -7,18 +7,20 @@ A typed name is looked up word by word:
   (0 for one or two letters, 1 for three to five, 2 for longer words). Two words within N edits of each
   other share a key (the symmetric-delete method of SymSpell), so the stored words near a typed word are
   found by an exact index lookup and then confirmed with the Damerau-Levenshtein distance. Words with
-  the same Indonesian phonetic key (Yusuf / Jusup) count as near too.
-* ``PersonNameWord`` lists the words of each person's name.
+  the same Indonesian phonetic key (Yusuf / Jusup) count as near too. Words one edit away are tried
+  first; two edits only when that finds nobody.
+* ``PersonNameWord`` lists the words of each person's name, ``PersonNamePair`` every two of them.
 * A person matches when each typed word is near a word of their name (from three typed words on, all
-  but one suffices). The rarest typed word decides the cost: the persons holding a word near it are the
-  candidates, and only they are checked for the other words, through the (person, word) index. A
-  common word ("siti", "muhammad") therefore costs little as long as another typed word is rarer; with
-  a trigram index its thousands of holders were each fetched and rescored.
+  but one suffices), ranked by the sum of the typed words' best similarities (1 for the same word, less
+  for each edit), ties newest first; at most ``RESULTS`` persons.
+* The work is set by the rarer typed word: its near words' pairs are read and kept when the other word
+  of the pair is near the other typed word. "Siti Aminah" thus reads the pairs of "aminah" (a few
+  thousand), never the tens of thousands of holders of "siti", which a trigram index of the whole name
+  had to fetch and rescore one by one.
 
-Results are ranked by the sum over typed words of the best similarity (1 for the same word, less for
-each edit). The write side (`index_names`) is called wherever a name is written.
+The write side (`index_names`) is called wherever a name is written; `recount_words` refreshes the word
+counts that tell which typed word is rarer.
 """
-
 from __future__ import annotations
 
 from collections import Counter
@@ -68,17 +70,18 @@ def word_phonetic(word: str) -> str:
     return (phonetic_key(word) or "")[:MAX_WORD]
 
 
-def similarity(typed: str, stored: str, edits: int = 2) -> float | None:
+def similarity(typed: str, stored: str, edits: int = 2, *, typed_phonetic: str | None = None,
+               stored_phonetic: str | None = None) -> float | None:
     """How near a stored word is to a typed one (1.0: the same), or None when further than the word lengths
-    allow (or than ``edits``)."""
+    allow (or than ``edits``). The phonetic keys may be passed when known."""
     if typed == stored:
         return 1.0
     allowed = min(edits, max_edits(min(len(typed), len(stored))))
     distance = jellyfish.damerau_levenshtein_distance(typed, stored) if abs(len(typed) - len(stored)) <= allowed \
         else allowed + 1
     near = 1.0 - distance / max(len(typed), len(stored)) if distance <= allowed else None
-    phonetic = word_phonetic(typed)
-    if len(phonetic) >= 3 and phonetic == word_phonetic(stored):
+    phonetic = word_phonetic(typed) if typed_phonetic is None else typed_phonetic
+    if len(phonetic) >= 3 and phonetic == (word_phonetic(stored) if stored_phonetic is None else stored_phonetic):
         return max(near or 0.0, PHONETIC_SIMILARITY)
     return near
 
@@ -135,6 +138,15 @@ def recount_words(*, apps=django_apps) -> int:
     """Sets every word's count of persons from the index (nightly, and after the migration's backfill)."""
     word_model = apps.get_model("cases", "NameWord")
     posting_model = apps.get_model("cases", "PersonNameWord")
+    if connection.vendor == "postgresql":
+        # One pass over the postings. (A count per word, correlated, is planned without statistics right
+        # after the migration filled the table: it then scanned the whole table once per word.)
+        words, postings = word_model._meta.db_table, posting_model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {words} w SET persons = coalesce(c.n, 0) FROM {words} x "
+                           f"LEFT JOIN (SELECT word_id, count(*) AS n FROM {postings} GROUP BY word_id) c "
+                           f"ON c.word_id = x.id WHERE x.id = w.id AND w.persons IS DISTINCT FROM coalesce(c.n, 0)")
+        return word_model.objects.count()
     holders = (posting_model.objects.filter(word_id=OuterRef("pk")).order_by().values("word_id")
                .annotate(n=Count("*")).values("n"))
     return word_model.objects.update(persons=Coalesce(Subquery(holders), 0))
@@ -155,26 +167,26 @@ def near_words(typed: list[str], edits: int = 2) -> list[TypedWord]:
     from gugus.cases.models import NameWord, NameWordKey
 
     keys = {word: deletion_keys(word, edits) for word in typed}
-    by_key: dict[str, list[tuple[int, str, int]]] = {}
+    by_key: dict[str, list[tuple]] = {}
     for key, *word in NameWordKey.objects.filter(key__in=set().union(*keys.values())).values_list(
-            "key", "word_id", "word__text", "word__persons"):
+            "key", "word_id", "word__text", "word__phonetic", "word__persons"):
         by_key.setdefault(key, []).append(tuple(word))
-    phonetics = {word: p for word in typed if len(p := word_phonetic(word)) >= 3}
-    by_phonetic: dict[str, list[tuple[int, str, int]]] = {}
-    if phonetics:
-        for phonetic, *word in NameWord.objects.filter(phonetic__in=set(phonetics.values())).values_list(
-                "phonetic", "id", "text", "persons"):
-            by_phonetic.setdefault(phonetic, []).append(tuple(word))
+    phonetics = {word: word_phonetic(word) for word in typed}
+    by_phonetic: dict[str, list[tuple]] = {}
+    if wanted := {p for p in phonetics.values() if len(p) >= 3}:
+        for word in NameWord.objects.filter(phonetic__in=wanted).values_list("id", "text", "phonetic", "persons"):
+            by_phonetic.setdefault(word[2], []).append(word)
     out = []
     for word in typed:
-        candidates = {pk: (text, n) for pk, text, n in by_phonetic.get(phonetics.get(word, ""), [])}
+        candidates = {row[0]: row for row in by_phonetic.get(phonetics[word], [])}
         for key in keys[word]:
-            candidates.update({pk: (text, n) for pk, text, n in by_key.get(key, [])})
+            candidates.update({row[0]: row for row in by_key.get(key, [])})
         typed_word = TypedWord(word, {})
-        for pk, (text, n) in candidates.items():
-            if (s := similarity(word, text, edits)) is not None:
+        for pk, text, phonetic, persons in candidates.values():
+            s = similarity(word, text, edits, typed_phonetic=phonetics[word], stored_phonetic=phonetic)
+            if s is not None:
                 typed_word.near[pk] = s
-                typed_word.persons += n
+                typed_word.persons += persons
         out.append(typed_word)
     return out
 

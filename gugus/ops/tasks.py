@@ -43,6 +43,12 @@ def watch_ingest(urls_file: str = "") -> str:
     return run_command("watch-ingest", "--urls", urls_file)
 
 
+@shared_task(name="gugus.recount_name_words", acks_late=True)
+def recount_name_words() -> str:
+    """How many persons hold each word of the name search's index (gugus/cases)."""
+    return run_command("recount-name-words")
+
+
 @shared_task(name="gugus.link_file", acks_late=True)
 def link_file(input_path: str, output_path: str, threshold: float | None = None) -> str:
     """A linkage batch over a file of person records (gugus/linkage ``link-file``)."""

@@ -127,3 +127,15 @@ def test_the_migration_backfill_indexes_persons_recorded_before_it(org):
 
     name_index.index_names(Person.objects.filter(pk=person.pk), apps=apps)
     assert names(search_persons(org.malang_investigator, query="ahmat fauzi")) == ["Ahmad Fauzi"]
+
+
+def test_word_counts_start_at_first_store_and_the_nightly_job_recounts_them(org):
+    from gugus.ops import tasks
+
+    make_person(org.malang_investigator, "Siti Aminah")
+    assert NameWord.objects.get(text="siti").persons == 1
+    make_person(org.malang_investigator, "Siti Rahayu")
+    assert NameWord.objects.get(text="siti").persons == 1  # a known word's count is left alone on write
+    assert "Recounted" in tasks.recount_name_words.delay().get()
+    assert NameWord.objects.get(text="siti").persons == 2
+    assert NameWord.objects.get(text="rahayu").persons == 1
