@@ -402,7 +402,7 @@ def render(args, data: dict, size: dict, server: str, results: dict, command: st
         r = results.get(kind)
         if not r:
             continue
-        ratio = f"{r['p95'] / home:.1f}×" if home else "–"
+        ratio = f"{r['p95'] / home:.2f}×" if home else "–"
         rows.append(f"| {labels[kind]} | {r['n']:,} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} | "
                     f"{r['p99']:.0f} | {ratio} |")
     worst = max((results[k]["p95"] for k in ("search", "list", "case") if k in results), default=0)
@@ -437,7 +437,7 @@ def render(args, data: dict, size: dict, server: str, results: dict, command: st
         *rows,
         "",
         f"Goal (issue 3): p95 ≤ 150 ms and ≤ 3× the cheapest authenticated page. Slowest of the three: "
-        f"p95 {worst:.0f} ms, {worst_ratio:.1f}× the home page.",
+        f"p95 {worst:.0f} ms, {worst_ratio:.2f}× the home page.",
         "",
         "### Name search against the trigram search it replaced (same run, same names, in-process)",
         "",
@@ -498,8 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(server)
     results = summarise(samples, errors, seconds)
     compared = compare_search(goals)
-    for label, c in compared.items():
-        print(f"{label}: {c}", file=sys.stderr)
+    for method, c in compared.items():
+        print(f"{method}: {c}", file=sys.stderr)
     for kind, r in results.items():
         print(f"{kind:10} n={r['n']:6} err={r['errors']:3} p50={r['p50']:7.1f} p95={r['p95']:7.1f} "
               f"p99={r['p99']:7.1f} ms  {r['rps']:.1f}/s", file=sys.stderr)
