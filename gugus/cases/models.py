@@ -28,7 +28,8 @@ class Person(models.Model):
 
     full_name = models.CharField(_("full name"), max_length=200)
     name_normalised = models.CharField(max_length=200, db_index=True, editable=False)
-    # " st amn ": phonetic keys of the name's words, for spelling-tolerant search where trigrams are missing.
+    # " st amn ": phonetic keys of the name's words, for the linkage engine's lookup of likely matches (the
+    # name search has its own word index, gugus.cases.name_index).
     name_phonetic = models.CharField(max_length=200, blank=True, default="", editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
