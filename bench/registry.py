@@ -21,7 +21,9 @@
    * ``case``: ``/kasus/<id>/`` for random cases.
    Every kind runs in the same time window under the same load, so the ratio p95(kind) / p95(home)
    compares like with like. The client shares the machine's cores with the server and the database.
-4. With ``--profile``: query counts per page (Django test client) and PostgreSQL's EXPLAIN ANALYZE of
+4. After the load, in-process, one query at a time: the name search against the trigram search it
+   replaced, on the same misspelt names (time to the first page, and whether the misspelt person is on it).
+5. With ``--profile``: query counts per page (Django test client) and PostgreSQL's EXPLAIN ANALYZE of
    the name search and the filtered list, printed (not written to the docs).
 
 The figures go into docs/benchmarks.md between the bench:registry markers; the rest of that file belongs
