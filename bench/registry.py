@@ -339,8 +339,6 @@ def compare_search(goals: dict) -> dict:
     """The name search against the reference it replaced (trigram word similarity over the whole normalised
     name, GIN index), in-process, one query at a time, on the same misspelt names: time for the first page
     (26 rows, as the page fetches) and how often the misspelt person is on it (25 shown)."""
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
     from gugus.accounts.models import User
     from gugus.cases import selectors
     from gugus.linkage.prepare import normalise_name
@@ -348,10 +346,7 @@ def compare_search(goals: dict) -> dict:
     user = User.objects.get(username=USER)
 
     def trigram(name: str):
-        normalised = normalise_name(name) or name
-        return (selectors.persons_visible_to(user).filter(name_normalised__trigram_word_similar=normalised)
-                .annotate(similarity=TrigramWordSimilarity(normalised, "name_normalised"))
-                .order_by("-similarity", "-id"))
+        return selectors.whole_name_search(selectors.persons_visible_to(user), normalise_name(name) or name)
 
     searches = {"word index": lambda name: selectors.search_persons(user, query=name), "trigram": trigram}
     out = {}

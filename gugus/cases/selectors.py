@@ -37,13 +37,16 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
 
 def _search_by_name(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Spelling-tolerant, best match first: word by word through the name index (gugus.cases.name_index).
-    When no person matches that way (a name typed as one word but recorded as two, part of a word), the
-    whole name is compared: PostgreSQL trigram word similarity (GIN index), elsewhere a substring."""
+    """Spelling-tolerant, best match first: word by word through the name index (gugus.cases.name_index),
+    else the whole name (a name typed as one word but recorded as two, part of a word)."""
     normalised = normalise_name(query) or query.strip().lower()
     found = name_index.search(qs, normalised)
-    if found is not None:
-        return found
+    return found if found is not None else whole_name_search(qs, normalised)
+
+
+def whole_name_search(qs: QuerySet[Person], normalised: str) -> QuerySet[Person]:
+    """The whole normalised name compared: PostgreSQL trigram word similarity (GIN index), best first;
+    elsewhere a substring. (The name search before the word index; now its fallback.)"""
     if connection.vendor == "postgresql":
         return (qs.filter(name_normalised__trigram_word_similar=normalised)
                 .annotate(similarity=TrigramWordSimilarity(normalised, "name_normalised"))

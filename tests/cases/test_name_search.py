@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gugus.cases import actions, name_index
-from gugus.cases.models import NameWord, NameWordKey, Person, PersonNamePair, PersonNameWord
+from gugus.cases.models import NameWord, NameWordKey, PersonNamePair, PersonNameWord
 from gugus.cases.selectors import search_persons
 from tests.factories import make_person
 
@@ -121,12 +121,21 @@ def test_a_common_word_costs_queries_not_rows(org):
 
 
 def test_the_migration_backfill_indexes_persons_recorded_before_it(org):
-    person = make_person(org.malang_investigator, "Ahmad Fauzi")
-    PersonNameWord.objects.all().delete()
+    import importlib
+
     from django.apps import apps
 
-    name_index.index_names(Person.objects.filter(pk=person.pk), apps=apps)
+    person = make_person(org.malang_investigator, "Ahmad Fauzi")
+    # As before the migration: no words of any person's name in the index.
+    PersonNamePair.objects.all().delete()
+    PersonNameWord.objects.all().delete()
+    NameWord.objects.update(persons=0)
+
+    importlib.import_module("gugus.cases.migrations.0006_name_words").index_existing(apps, None)
     assert names(search_persons(org.malang_investigator, query="ahmat fauzi")) == ["Ahmad Fauzi"]
+    assert PersonNameWord.objects.filter(person_id=person.pk).count() == 2
+    assert PersonNamePair.objects.filter(person_id=person.pk).count() == 1
+    assert NameWord.objects.get(text="fauzi").persons == 1
 
 
 def test_word_counts_start_at_first_store_and_the_nightly_job_recounts_them(org):
